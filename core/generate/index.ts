@@ -1,0 +1,3 @@
+export * from './crd.js';
+export * from './docs.js';
+export * from './json-schema.js';

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Observation } from '../adapters/adapter.js';
+import { capabilityTable } from '../adapters/capability-table.js';
+import { storefrontTokenSpecSchema, type StorefrontTokenSpecInput } from '../schema/storefront-token.js';
+import { decide, type Decision } from './decide.js';
+import type { TokenFacts } from './facts.js';
+
+const now = new Date('2026-11-25T12:00:00Z');
+const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
+
+const avvyrInput: StorefrontTokenSpecInput = { platform: 'avvyr', secret: { name: 's' }, avvyr: { tenantId: 't', allowedOrigins: ['https://a.example'] } };
+const bcInput: StorefrontTokenSpecInput = { platform: 'bigcommerce', secret: { name: 's' }, lifetime: { ttl: '30h' }, bigcommerce: { storeHash: 'abc', channelIds: [1], allowedCorsOrigins: ['https://a.example'] } };
+const spec = (input: StorefrontTokenSpecInput, patch: Partial<StorefrontTokenSpecInput> = {}) => storefrontTokenSpecSchema.parse({ ...input, ...patch });
+
+const active = (observed: Observation['observed'], expiresAt?: Date): Observation => ({ state: 'active', ...(observed === undefined ? {} : { observed }), ...(expiresAt === undefined ? {} : { expiresAt }) });
+const record = { id: 'tok1', fingerprint: 'abcdef012345', issuedAt: now.toISOString() };
+
+function facts(patch: Partial<TokenFacts> & Pick<TokenFacts, 'spec'>): TokenFacts {
+  return { name: 's', capabilities: capabilityTable[patch.spec.platform], now, secret: 'current', valueKept: true, ...patch };
+}
+
+const avvyrCurrent = { record, observation: active({ displayName: 's', block: { allowedOrigins: ['https://a.example'], level: 'tenant' } }) };
+const bcCurrent = (expiresAt: Date, cors = ['https://a.example']) => ({
+  record: { ...record, expiresAt: expiresAt.toISOString() },
+  observation: { state: 'unknown', expiresAt, observed: { block: { channelIds: [1], allowedCorsOrigins: cors } } } satisfies Observation,
+});
+
+describe('decide', () => {
+  const cases: { name: string; reason: string; facts: TokenFacts; want: Partial<Decision> }[] = [
+    { name: 'first issue', reason: 'nothing exists yet', facts: facts({ spec: spec(avvyrInput), secret: 'missing' }), want: { action: 'issue', reason: 'Initial' } },
+    { name: 'in doubt first', reason: 'a lost create must be settled before another is made, even when revoked', facts: facts({ spec: spec(avvyrInput, { revoked: true }), pendingCreate: { idempotencyKey: 'k', reason: 'Initial' } }), want: { action: 'resolveInDoubt' } },
+    { name: 'revoke', reason: 'revoked: true revokes at the platform', facts: facts({ spec: spec(avvyrInput, { revoked: true }), current: avvyrCurrent }), want: { action: 'revoke' } },
+    { name: 'revoke even when the platform already did', reason: 'revoke is idempotent and we must record it', facts: facts({ spec: spec(avvyrInput, { revoked: true }), current: { record, observation: { state: 'revoked' } } }), want: { action: 'revoke' } },
+    { name: 'retract the secret after revoking', reason: 'the Secret must not keep a dead value', facts: facts({ spec: spec(avvyrInput, { revoked: true }), revokedAt: now }), want: { action: 'retractSecret' } },
+    { name: 'revoked is terminal', reason: 'a revoked token is never reissued', facts: facts({ spec: spec(avvyrInput, { revoked: true }), revokedAt: now, secret: 'missing', valueKept: false }), want: { action: 'wait', reason: 'Revoked' } },
+    { name: 'revoked before any issue', reason: 'revoked: true on a new resource issues nothing', facts: facts({ spec: spec(avvyrInput, { revoked: true }), secret: 'missing' }), want: { action: 'wait', reason: 'Revoked' } },
+    { name: 'foreign secret', reason: 'never overwrite a Secret this token does not own', facts: facts({ spec: spec(avvyrInput), secret: 'foreign' }), want: { action: 'blocked', reason: 'SecretNotOwned' } },
+    { name: 'steady state', reason: 'nothing differs', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent }), want: { action: 'wait', reason: 'Ready' } },
+    { name: 'avvyr origins change in place', reason: 'Avvyr can update origins on the token', facts: facts({ spec: spec(avvyrInput, { avvyr: { tenantId: 't', allowedOrigins: ['https://b.example'] } }), current: avvyrCurrent }), want: { action: 'update', reason: 'Changed' } },
+    { name: 'avvyr origins reordered', reason: 'platforms reorder lists; order is not drift', facts: facts({ spec: spec(avvyrInput, { avvyr: { tenantId: 't', allowedOrigins: ['https://b.example', 'https://a.example'] } }), current: { record, observation: active({ block: { allowedOrigins: ['https://a.example', 'https://b.example'] } }) } }), want: { action: 'wait' } },
+    { name: 'bigcommerce origins change rotates', reason: 'origins are baked into the JWT', facts: facts({ spec: spec(bcInput, { bigcommerce: { storeHash: 'abc', channelIds: [1], allowedCorsOrigins: ['https://b.example'] } }), current: bcCurrent(hours(29)) }), want: { action: 'issue', reason: 'Changed' } },
+    { name: 'renewal due', reason: 'a third of the lifetime remains', facts: facts({ spec: spec(bcInput), current: bcCurrent(hours(9)) }), want: { action: 'issue', reason: 'Rotation' } },
+    { name: 'renewal not yet due', reason: 'more than a third remains; wait until then', facts: facts({ spec: spec(bcInput), current: bcCurrent(hours(20)) }), want: { action: 'wait', until: hours(10) } },
+    { name: 'dead token', reason: 'revoked at the platform by someone else', facts: facts({ spec: spec(avvyrInput), current: { record, observation: { state: 'revoked' } } }), want: { action: 'issue', reason: 'Repair' } },
+    { name: 'secret deleted, copy kept', reason: 'republish instead of issuing', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, secret: 'missing' }), want: { action: 'publish' } },
+    { name: 'secret edited, no copy', reason: 'the value is lost: issue anew', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, secret: 'stale', valueKept: false }), want: { action: 'issue', reason: 'Lost' } },
+    { name: 'overlap ended', reason: 'the previous token is revoked after the overlap', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, previous: { record, revokeAt: hours(-1) } }), want: { action: 'revokePrevious' } },
+    { name: 'overlap running', reason: 'wait for the overlap to end', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, previous: { record, revokeAt: hours(1) } }), want: { action: 'wait', until: hours(1) } },
+  ];
+  it.each(cases)('$name: $reason', ({ facts: input, want }) => {
+    expect(decide(input)).toMatchObject(want);
+  });
+});

@@ -1,0 +1,50 @@
+import type { ObservedSpec, Observation } from '../adapters/adapter.js';
+import type { Capabilities } from '../adapters/capabilities.js';
+import type { TokenRecord } from '../schema/status.js';
+import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
+
+/** IssueReason says why a new token is being issued. */
+export type IssueReason = 'Initial' | 'Rotation' | 'Changed' | 'Repair' | 'Lost';
+
+/**
+ * SecretState is what the destination Secret holds, as the front end found it:
+ * `current` (our current token), `missing`, `stale` (ours, but not holding
+ * the current token: deleted key, edited value), or `foreign` (a Secret of
+ * that name that this token does not own).
+ */
+export type SecretState = 'current' | 'missing' | 'stale' | 'foreign';
+
+/** CurrentToken is the token the resource currently publishes. */
+export interface CurrentToken {
+  /** record identifies it (id, fingerprint, times). */
+  readonly record: TokenRecord;
+  /** observation is what the platform (or the token's claims) says now. */
+  readonly observation: Observation;
+  /** issued is the token's settings as issued, for fields the platform cannot report. */
+  readonly issued?: ObservedSpec;
+}
+
+/**
+ * TokenFacts is everything a decision needs, gathered once by the front end
+ * (the operator from the API server and the platform, the provider from
+ * Terraform state and the platform). Decisions never do I/O.
+ */
+export interface TokenFacts {
+  readonly spec: StorefrontTokenSpec;
+  /** name is the resolved display name: spec.displayName, or the resource's name. */
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  readonly now: Date;
+  /** pendingCreate is an intent recorded before a create whose outcome was never seen. */
+  readonly pendingCreate?: { readonly idempotencyKey: string; readonly reason: IssueReason };
+  /** current is the published token, if any. */
+  readonly current?: CurrentToken;
+  /** previous is the token kept valid during a rotation overlap. */
+  readonly previous?: { readonly record: TokenRecord; readonly revokeAt: Date };
+  /** secret is the destination Secret's state. */
+  readonly secret: SecretState;
+  /** valueKept tells whether a durable copy of the current value exists to republish. */
+  readonly valueKept: boolean;
+  /** revokedAt is set once every token of a revoked resource has been revoked. */
+  readonly revokedAt?: Date;
+}
