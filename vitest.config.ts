@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // Starts nothing by itself: the control plane boots on the first useControlPlane() call.
+    globalSetup: ['test/controlplane/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

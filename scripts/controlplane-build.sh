@@ -61,6 +61,7 @@ fi
 
 staging=$(mktemp -d "$cache_root/.build.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
+chmod 755 "$staging"
 mkdir -p "$staging/bin"
 
 echo "controlplane-build: building Kubernetes $version (etcd, kube-apiserver, kube-controller-manager); a cold build takes several minutes" >&2

@@ -1,0 +1,73 @@
+// Benchmark: provider process start to go-plugin handshake line (what every
+// Terraform phase pays 3-4 times), bundled vs unbundled, with AutoMTLS on as
+// Terraform runs it. Usage: npx tsx bench/provider-handshake.ts [runs]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildProvider } from '../provider/build.js';
+import { createServerCertificate } from '../provider/plugin/certificate.js';
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../provider/plugin/handshake.js';
+
+const runs = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 15);
+const entry = fileURLToPath(new URL('../provider/main.ts', import.meta.url));
+const tsxLoader = fileURLToPath(new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url));
+
+function timeToHandshake(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      if (c.includes('\n')) {
+        const ms = performance.now() - started;
+        child.kill('SIGKILL');
+        resolve(ms);
+      }
+    });
+    child.on('exit', (code) => {
+      if (code !== null) reject(new Error(`exited ${code} before handshake: ${stderr}`));
+    });
+  });
+}
+
+function stats(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return `median ${at(0.5).toFixed(0)} ms, min ${(sorted[0] ?? Number.NaN).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms (n=${sorted.length})`;
+}
+
+const out = mkdtempSync(join(tmpdir(), 'sftoken-bench-'));
+try {
+  process.stderr.write('building bundle...\n');
+  const built = await buildProvider({ entry, outDir: out });
+  const client = await createServerCertificate();
+  const env = {
+    PATH: process.env.PATH,
+    [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+    PLUGIN_PROTOCOL_VERSIONS: '5,6',
+    PLUGIN_CLIENT_CERT: client.certPem,
+  };
+  const variants: { name: string; command: string; args: string[] }[] = [
+    { name: 'bundled (sh launcher -> node bundle.mjs)', command: built.launcherPath, args: [] },
+    { name: 'bundled (node bundle.mjs directly)', command: process.execPath, args: [built.bundlePath] },
+    { name: 'unbundled (node --import tsx provider/main.ts)', command: process.execPath, args: ['--import', tsxLoader, entry] },
+  ];
+  const results: string[] = [];
+  for (const variant of variants) {
+    const samples: number[] = [];
+    await timeToHandshake(variant.command, variant.args, env); // warm the OS file cache
+    for (let i = 0; i < runs; i++) {
+      samples.push(await timeToHandshake(variant.command, variant.args, env));
+      process.stderr.write(`\r${variant.name}: ${i + 1}/${runs}`);
+    }
+    process.stderr.write('\n');
+    results.push(`${variant.name}: ${stats(samples)}`);
+  }
+  console.log(`start-to-handshake (AutoMTLS on, node ${process.version}, ${String(runs)} runs each)`);
+  for (const line of results) console.log(`  ${line}`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}

@@ -1,0 +1,6 @@
+export * from './value.js';
+export * from './diagnostic.js';
+export * from './schema.js';
+export * from './resource.js';
+export * from './provider.js';
+export * from './default-plan.js';

@@ -1,0 +1,12 @@
+// Wrapper module: builds the OpenTofu CLI from the Go module proxy for the
+// end-to-end tests (scripts/opentofu-build.sh). Mirrors OpenTofu's own replace
+// directives, because replace directives of dependencies are not inherited.
+module storefront-token.local/opentofu-build
+
+go 1.24.13
+
+godebug tlsmlkem=0
+
+require github.com/opentofu/opentofu v1.10.10
+
+replace github.com/hashicorp/hcl/v2 v2.20.1 => github.com/opentofu/hcl/v2 v2.20.2-0.20251021132045-587d123c2828
