@@ -45,6 +45,7 @@ describe('decide', () => {
     { name: 'secret deleted, copy kept', reason: 'republish instead of issuing', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, secret: 'missing' }), want: { action: 'publish' } },
     { name: 'secret edited, no copy', reason: 'the value is lost: issue anew', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, secret: 'stale', valueKept: false }), want: { action: 'issue', reason: 'Lost' } },
     { name: 'overlap ended', reason: 'the previous token is revoked after the overlap', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, previous: { record, revokeAt: hours(-1) } }), want: { action: 'revokePrevious' } },
+    { name: 'at most two tokens', reason: 'a rotation while the previous token still lives revokes the previous first', facts: facts({ spec: spec(bcInput), current: bcCurrent(hours(9)), previous: { record, revokeAt: hours(1) } }), want: { action: 'revokePrevious' } },
     { name: 'overlap running', reason: 'wait for the overlap to end', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, previous: { record, revokeAt: hours(1) } }), want: { action: 'wait', until: hours(1) } },
   ];
   it.each(cases)('$name: $reason', ({ facts: input, want }) => {

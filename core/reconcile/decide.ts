@@ -43,9 +43,17 @@ const checks: readonly Check[] = [
 export function decide(facts: TokenFacts): Decision {
   for (const check of checks) {
     const decision = check(facts);
-    if (decision !== undefined) return decision;
+    if (decision !== undefined) return atMostTwo(facts, decision);
   }
   return idle(facts);
+}
+
+// A new token while the previous one is still valid would make three at
+// once; end the overlap early instead, so no resource ever holds more than
+// the current token and one predecessor.
+function atMostTwo(facts: TokenFacts, decision: Decision): Decision {
+  if (decision.action !== 'issue' || facts.previous === undefined) return decision;
+  return { action: 'revokePrevious', reason: 'OverlapEnded', message: `A new token is needed; revoking the previous token ${facts.previous.record.fingerprint} first so at most two are ever valid` };
 }
 
 function inDoubtCreate(facts: TokenFacts): Decision | undefined {

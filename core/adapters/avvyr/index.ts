@@ -1,0 +1,4 @@
+export * from './adapter.js';
+export * from './capabilities.js';
+export * from './client.js';
+export * from './wire.js';

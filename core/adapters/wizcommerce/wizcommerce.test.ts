@@ -1,0 +1,19 @@
+import { SecretValue } from '../../secret.js';
+import { storefrontTokenSpecSchema } from '../../schema/storefront-token.js';
+import { describeAdapterContract } from '../../testing/adapter-contract.js';
+import { wizcommerceAdapter } from './adapter.js';
+
+describeAdapterContract('wizcommerce', (sandbox) => {
+  const p = sandbox.platforms.wizcommerce;
+  return {
+    adapter: wizcommerceAdapter,
+    connection: { baseUrl: p.baseUrl, credentials: { email: new SecretValue(p.email), password: new SecretValue(p.password) } },
+    spec: () => storefrontTokenSpecSchema.parse({ platform: 'wizcommerce', wizcommerce: { accountEmail: p.email }, secret: { name: 'wiz-token' } }),
+    changed: (spec) => spec,
+    works: async (value) => {
+      const response = await fetch(`${p.baseUrl}/v1/products`, { headers: { 'X-API-Key': value.reveal() } });
+      await response.body?.cancel();
+      return response.status === 200;
+    },
+  };
+});

@@ -1,0 +1,2 @@
+export * from './adapter-contract.js';
+export * from './scripted-random.js';
