@@ -1,16 +1,20 @@
+import { configureProvider, validateProviderConfig } from './config/configure.js';
+import type { ProviderContext } from './config/context.js';
+import { providerSchema } from './config/schema.js';
 import type { ProviderDefinition } from './framework/provider.js';
+import { storefrontTokenResource } from './storefront-token/resource.js';
 
 /**
- * definition is the provider main.ts serves. It is the seam where the
- * StorefrontToken resource plugs in: the lead replaces this module with the
- * real provider (configuration block, configure, resources). Until then the
- * provider has an empty configuration and no resources, which is still a
- * valid provider Terraform can install and ask for its schema.
+ * definition is the provider main.ts serves: the sftoken provider block
+ * (platform connections and the Kubernetes connection) and the
+ * sftoken_storefront_token resource. Modules are imported directly, not
+ * through provider/index.ts, to keep esbuild out of the bundle.
  */
-export const definition: ProviderDefinition<undefined> = {
+export const definition: ProviderDefinition<ProviderContext> = {
   name: 'sftoken',
   version: '0.1.0',
-  schema: { attributes: {}, description: 'Short-lived storefront and platform API tokens.' },
-  configure: () => ({ context: undefined }),
-  resources: [],
+  schema: providerSchema,
+  validate: ({ config }) => validateProviderConfig(config),
+  configure: (request) => configureProvider(request),
+  resources: [storefrontTokenResource],
 };

@@ -1,0 +1,3 @@
+export { storefrontTokenResource } from './resource.js';
+export { resourceSchema, TYPE_NAME, SECRET_PREVIOUS_KEY } from './schema.js';
+export { OWNER_ANNOTATION, FINGERPRINT_ANNOTATION } from './secret-content.js';
