@@ -96,12 +96,17 @@ resource "sftoken_storefront_token" "t" {
   sandbox.reset({ stats: true });
   const planTokens = await median(3, () => run(tokens, ['plan', '-input=false', '-detailed-exitcode'], env));
   const planRequests = sandbox.stats().total / 3;
+  const planNoRefresh = await median(3, () => run(tokens, ['plan', '-input=false', '-refresh=false', '-detailed-exitcode'], env));
   const planData = await median(3, () => run(data, ['plan', '-input=false', '-detailed-exitcode'], env));
+  // SFTOKEN_BENCH_PROFILE names a CommonJS file preloaded into every provider process (e.g. an inspector profiler).
+  const profileDir = process.env.SFTOKEN_BENCH_PROFILE;
+  if (profileDir !== undefined) await run(tokens, ['plan', '-input=false'], { ...env, NODE_OPTIONS: `--require ${profileDir}` });
 
   const out = [
     `engine: ${engine.name} ${engine.version}; platform: ${platform}; N = ${N}`,
     `apply ${N} creates, -parallelism=10: ${(applyMs / 1000).toFixed(2)} s wall, ${(applyRequests / N).toFixed(2)} platform requests per resource (${applyRequests} total)`,
     `plan with ${N} tokens in state: ${(planTokens / 1000).toFixed(2)} s (median of 3), ${(planRequests / N).toFixed(2)} platform requests per resource`,
+    `plan -refresh=false with ${N} tokens in state: ${(planNoRefresh / 1000).toFixed(2)} s (median of 3)`,
     `plan with ${N} terraform_data: ${(planData / 1000).toFixed(2)} s (median of 3)`,
     `ratio tokens / terraform_data: ${(planTokens / planData).toFixed(2)} (target <= 1.5)`,
   ];

@@ -50,6 +50,25 @@ function kubeError(verb: string, ref: SecretRef, error: unknown): Error {
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
 
+/** MANAGED_SELECTOR selects the Secrets the provider writes (its label), for batched refreshes. */
+export const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=terraform-provider-sftoken';
+
+// A refresh reads every token's Secret at once; one LIST per namespace
+// replaces hundreds of GETs (and, with client-node, hundreds of TLS
+// handshakes). The snapshot is short-lived and written through by put and
+// delete, so a process never reads back something older than its own write.
+const SNAPSHOT_TTL_MS = 20_000;
+
+interface Snapshot {
+  readonly takenAt: number;
+  readonly secrets: Map<string, StoredSecret>;
+}
+
+function decode(ref: SecretRef, s: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; data?: Record<string, string> }): StoredSecret {
+  const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, unb64(v)]));
+  return { ...ref, labels: s.metadata?.labels ?? {}, annotations: s.metadata?.annotations ?? {}, data };
+}
+
 /**
  * KubeSecretStore reads and writes Secrets through the Kubernetes API with
  * the provider's kubeconfig. Writes replace the whole object, so keys the
@@ -58,6 +77,7 @@ const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('ut
 export class KubeSecretStore implements SecretStore {
   readonly #options: KubeSecretStoreOptions;
   #loaded: Promise<{ api: CoreV1Api; namespace: string }> | undefined;
+  readonly #snapshots = new Map<string, Promise<Snapshot | undefined>>();
 
   constructor(options: KubeSecretStoreOptions = {}) {
     this.#options = options;
@@ -74,17 +94,53 @@ export class KubeSecretStore implements SecretStore {
     return (await this.#load()).namespace;
   }
 
-  /** get reads one Secret; undefined when it does not exist. */
+  /**
+   * get reads one Secret; undefined when it does not exist. Secrets the
+   * provider wrote come from a per-namespace snapshot; any other name is read
+   * directly, so a Secret someone else owns is never mistaken for missing.
+   */
   async get(ref: SecretRef): Promise<StoredSecret | undefined> {
+    const snapshot = await this.#snapshot(ref.namespace);
+    const cached = snapshot?.secrets.get(ref.name);
+    if (cached !== undefined) return cached;
     const { api } = await this.#load();
     try {
-      const s = await api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
-      const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, unb64(v)]));
-      return { ...ref, labels: s.metadata?.labels ?? {}, annotations: s.metadata?.annotations ?? {}, data };
+      return decode(ref, await api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace }));
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw kubeError('read', ref, error);
     }
+  }
+
+  // A failed LIST (e.g. RBAC allows get but not list) falls back to single reads.
+  #snapshot(namespace: string): Promise<Snapshot | undefined> {
+    const existing = this.#snapshots.get(namespace);
+    const fresh = existing?.then((s) => s !== undefined && Date.now() - s.takenAt < SNAPSHOT_TTL_MS);
+    const take = async (): Promise<Snapshot | undefined> => {
+      const { api } = await this.#load();
+      try {
+        const list = await api.listNamespacedSecret({ namespace, labelSelector: MANAGED_SELECTOR });
+        const secrets = new Map<string, StoredSecret>();
+        for (const item of list.items) {
+          const name = item.metadata?.name;
+          if (name !== undefined) secrets.set(name, decode({ namespace, name }, item));
+        }
+        return { takenAt: Date.now(), secrets };
+      } catch {
+        return undefined;
+      }
+    };
+    const next = (fresh ?? Promise.resolve(false)).then((ok) => (ok && existing !== undefined ? existing : take()));
+    this.#snapshots.set(namespace, next);
+    return next;
+  }
+
+  // Keeps the snapshot consistent with this process's own writes.
+  async #remember(ref: SecretRef, secret: StoredSecret | undefined): Promise<void> {
+    const snapshot = await this.#snapshots.get(ref.namespace);
+    if (snapshot === undefined) return;
+    if (secret === undefined || secret.labels['app.kubernetes.io/managed-by'] !== 'terraform-provider-sftoken') snapshot.secrets.delete(ref.name);
+    else snapshot.secrets.set(ref.name, secret);
   }
 
   /** put creates the Secret, or replaces it when it exists. */
@@ -107,6 +163,7 @@ export class KubeSecretStore implements SecretStore {
         throw kubeError('create', secret, createError);
       }
     }
+    await this.#remember(secret, secret);
   }
 
   /** delete removes the Secret; a missing Secret is success. */
@@ -117,5 +174,6 @@ export class KubeSecretStore implements SecretStore {
     } catch (error) {
       if (statusOf(error) !== 404) throw kubeError('delete', ref, error);
     }
+    await this.#remember(ref, undefined);
   }
 }
