@@ -4,7 +4,7 @@
 //   2. plan with N tokens in state vs plan with N terraform_data resources (target ratio <= 1.5).
 // Usage: npx tsx bench/terraform-tokens.ts [N=200] [platform=avvyr]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -34,6 +34,29 @@ function run(dir: string, args: readonly string[], env: Record<string, string>):
       else reject(new Error(`${args.join(' ')} exited ${String(code)}: ${stderr.slice(-2000)}`));
     });
   });
+}
+
+// Wall and CPU time of one command: the engine's CPU plus that of its exited
+// provider processes, sampled from /proc (no extra tool needed).
+async function cpuOf(dir: string, args: readonly string[], env: Record<string, string>): Promise<string> {
+  const ticks = (pid: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      return 0;
+    }
+  };
+  const child = spawn(engine?.binary ?? 'terraform', [...args, '-no-color'], { cwd: dir, env: { ...process.env, ...env, HOME: dir, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' }, stdio: ['ignore', 'ignore', 'ignore'] });
+  let last = 0;
+  const timer = setInterval(() => {
+    if (child.pid !== undefined) last = Math.max(last, ticks(child.pid));
+  }, 5);
+  const start = performance.now();
+  await new Promise((resolve) => child.on('close', resolve));
+  clearInterval(timer);
+  const wall = (performance.now() - start) / 1000;
+  return `${wall.toFixed(2)} s wall, >= ${(last / 100).toFixed(2)} s CPU incl. reaped children`;
 }
 
 async function median(times: number, f: () => Promise<number>): Promise<number> {
@@ -98,6 +121,7 @@ resource "sftoken_storefront_token" "t" {
   const planRequests = sandbox.stats().total / 3;
   const planNoRefresh = await median(3, () => run(tokens, ['plan', '-input=false', '-refresh=false', '-detailed-exitcode'], env));
   const planData = await median(3, () => run(data, ['plan', '-input=false', '-detailed-exitcode'], env));
+  const cpu = await Promise.all([cpuOf(tokens, ['plan', '-input=false', '-refresh=false'], env), cpuOf(tokens, ['plan', '-input=false'], env), cpuOf(data, ['plan', '-input=false'], env)]);
   // SFTOKEN_BENCH_PROFILE names a CommonJS file preloaded into every provider process (e.g. an inspector profiler).
   const profileDir = process.env.SFTOKEN_BENCH_PROFILE;
   if (profileDir !== undefined) await run(tokens, ['plan', '-input=false'], { ...env, NODE_OPTIONS: `--require ${profileDir}` });
@@ -109,6 +133,7 @@ resource "sftoken_storefront_token" "t" {
     `plan -refresh=false with ${N} tokens in state: ${(planNoRefresh / 1000).toFixed(2)} s (median of 3)`,
     `plan with ${N} terraform_data: ${(planData / 1000).toFixed(2)} s (median of 3)`,
     `ratio tokens / terraform_data: ${(planTokens / planData).toFixed(2)} (target <= 1.5)`,
+    `one more run each: plan -refresh=false ${cpu[0]}; plan ${cpu[1]}; terraform_data plan ${cpu[2]}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   await run(tokens, ['destroy', '-auto-approve', '-input=false', '-parallelism=10'], env);

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { demoCommand } from './demo.js';
 import { devClusterCommand } from './dev-cluster.js';
 import { operatorCommand } from './operator.js';
 import { sandboxCommand } from './sandbox.js';
@@ -8,4 +9,5 @@ export const commands: readonly Command[] = [
   devClusterCommand,
   sandboxCommand,
   operatorCommand,
+  demoCommand,
 ];

@@ -1,0 +1,34 @@
+/**
+ * CrashPointEnv names the environment variable that arms crash points:
+ * `<step>[:<n>]` makes the process SIGKILL itself the n-th time (default
+ * first) it reaches that step. It exists for the crash-safety test, which
+ * must kill the operator at exact points of issue, rotate and revoke; a
+ * process never armed pays one string comparison per step.
+ */
+export const CrashPointEnv = 'SFTOKEN_CRASH_AT';
+
+/** CrashStep is a point in a transition where a crash must lose nothing. */
+export type CrashStep =
+  | 'afterIntent' // pending create recorded, platform not yet called
+  | 'afterCreate' // platform created the token, state not yet written
+  | 'afterRecord' // state holds the new token, destination not yet published
+  | 'afterPublish' // destination published, status not yet written
+  | 'afterRevoke' // platform revoked, state not yet written
+  | 'afterRevokeRecord' // state records the revocation, Secret not yet retracted
+  | 'afterRevokePrevious'; // previous revoked at the platform, state not yet written
+
+const armed = parse(process.env[CrashPointEnv]);
+let seen = 0;
+
+function parse(value: string | undefined): { step: string; n: number } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const [step = '', n = '1'] = value.split(':');
+  return { step, n: Number(n) };
+}
+
+/** crashPoint marks a step; if armed for it, the process dies here without any cleanup. */
+export function crashPoint(step: CrashStep): void {
+  if (armed?.step !== step) return;
+  seen++;
+  if (seen >= armed.n) process.kill(process.pid, 'SIGKILL');
+}

@@ -1,0 +1,191 @@
+import { hostname } from 'node:os';
+import { ConnectionResolver, type AdapterLookup } from './connections.js';
+import { makeReconciler } from './controller.js';
+import { EventRecorder, type EventSink } from './events.js';
+import { startHealthServer, type HealthServer } from './health.js';
+import { Informer } from './informer.js';
+import { KubeClient, currentNamespace, loadKubeConfig, type SecretObject } from './kube.js';
+import { LeaderElector } from './leader.js';
+import { createLogger, type Logger } from './logger.js';
+import { OperatorMetrics } from './metrics.js';
+import { FieldManager, ManagedSelector, connectionPath, keyOf, secretPath, tokenPath } from './names.js';
+import type { ConnectionObject, StorefrontTokenObject } from './objects.js';
+import { ObservationCache } from './observations.js';
+import { WorkQueue } from './queue.js';
+
+/** OperatorOptions configure one operator replica; only adapterFor is required. */
+export interface OperatorOptions {
+  /** adapterFor returns each platform's adapter (core/adapters/registry in production). */
+  readonly adapterFor: AdapterLookup;
+  /** kubeconfigPath; @default the default chain (KUBECONFIG, ~/.kube/config, in-cluster) */
+  readonly kubeconfigPath?: string;
+  /** namespace the operator runs in: its Lease, and credentials of cluster connections. @default the kubeconfig's */
+  readonly namespace?: string;
+  /** watchNamespace limits the operator to one namespace's tokens. @default all namespaces */
+  readonly watchNamespace?: string;
+  /** workers reconciling at once. @default 16 */
+  readonly workers?: number;
+  /** pollIntervalMs: how often a steady token is observed at the platform. @default 600000 */
+  readonly pollIntervalMs?: number;
+  /** leaderElection on a Lease, so two replicas are safe. @default true */
+  readonly leaderElection?: boolean;
+  /** leaseName of the leader-election Lease. @default storefront-token-operator */
+  readonly leaseName?: string;
+  /** identity in the Lease. @default hostname-pid */
+  readonly identity?: string;
+  /** healthHost for /healthz, /readyz, /metrics. @default 127.0.0.1 */
+  readonly healthHost?: string;
+  /** healthPort; 0 picks a free port, -1 serves nothing. @default 8080 */
+  readonly healthPort?: number;
+  /** log is the JSON logger. @default pino to stdout at info */
+  readonly log?: Logger;
+  /** eventSink also receives every event recorded (tests grep them). */
+  readonly eventSink?: EventSink;
+  /** now is the clock. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** A RunningOperator is a started replica. */
+export interface RunningOperator {
+  readonly metrics: OperatorMetrics;
+  readonly health: HealthServer | undefined;
+  /** leading tells whether this replica holds the Lease (always true without leader election). */
+  readonly leading: () => boolean;
+  /** done resolves with an exit code when the replica stops on its own (leadership lost). */
+  readonly done: Promise<number>;
+  /** stop shuts the replica down: stop taking work, finish running steps, release the Lease. */
+  stop(): Promise<void>;
+}
+
+/**
+ * runOperator starts one replica: it waits for the Lease, then lists and
+ * watches StorefrontTokens, connections and only the Secrets it owns
+ * (label-selected, so memory does not grow with the cluster's Secrets), and
+ * reconciles each token on a work queue.
+ */
+export async function runOperator(options: OperatorOptions): Promise<RunningOperator> {
+  const kc = loadKubeConfig(options.kubeconfigPath);
+  const metrics = new OperatorMetrics({ defaultMetrics: true });
+  const log = options.log ?? createLogger();
+  const kube = new KubeClient(kc, { onCall: metrics.onKubeCall });
+  const leaseKube = new KubeClient(kc, { onCall: metrics.onKubeCall, maxSockets: 2, timeoutMs: 5000 });
+  const namespace = options.namespace ?? process.env['POD_NAMESPACE'] ?? currentNamespace(kc);
+  const now = options.now ?? (() => new Date());
+  const observations = new ObservationCache();
+  const events = new EventRecorder(kube, FieldManager, options.eventSink);
+
+  let queue: WorkQueue | undefined;
+  const enqueue = (key: string): void => queue?.add(key);
+  const tokens = new Informer<StorefrontTokenObject>(kube, {
+    path: tokenPath(options.watchNamespace),
+    onEvent: (_event, object) => {
+      enqueue(keyOf(object.metadata.namespace ?? '', object.metadata.name ?? ''));
+    },
+    onError: (error) => { log.warn({ err: String(error) }, 'StorefrontToken watch failed; retrying'); },
+  });
+  const tokensUsing = (kind: string, namespace: string | undefined, name: string): void => {
+    for (const t of tokens.list()) {
+      const ref = (t.spec as { connectionRef?: { kind?: string; name?: string } } | undefined)?.connectionRef;
+      const refKind = ref?.kind ?? 'PlatformConnection';
+      if (ref?.name === name && refKind === kind && (namespace === undefined || t.metadata.namespace === namespace)) {
+        enqueue(keyOf(t.metadata.namespace ?? '', t.metadata.name ?? ''));
+      }
+    }
+  };
+  const secrets = new Informer<SecretObject>(kube, {
+    path: `${secretPath(options.watchNamespace)}?labelSelector=${encodeURIComponent(ManagedSelector)}`,
+    onEvent: (_event, secret) => {
+      const owner = (secret.metadata.ownerReferences ?? []).find((o) => o.controller === true && o.kind === 'StorefrontToken');
+      if (owner !== undefined) enqueue(keyOf(secret.metadata.namespace ?? '', owner.name));
+    },
+    onError: (error) => { log.warn({ err: String(error) }, 'Secret watch failed; retrying'); },
+  });
+  const connections = new Informer<ConnectionObject>(kube, {
+    path: connectionPath('PlatformConnection', options.watchNamespace),
+    onEvent: (_e, c) => {
+      tokensUsing('PlatformConnection', c.metadata.namespace, c.metadata.name ?? '');
+    },
+  });
+  const clusterConnections = new Informer<ConnectionObject>(kube, {
+    path: connectionPath('ClusterPlatformConnection'),
+    onEvent: (_e, c) => {
+      tokensUsing('ClusterPlatformConnection', undefined, c.metadata.name ?? '');
+    },
+  });
+  const resolver = new ConnectionResolver({ kube, connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, onCall: metrics.onPlatformCall });
+  const reconcile = makeReconciler({
+    kube, tokens, secrets, resolver, observations, events, metrics, log, now,
+    pollIntervalMs: options.pollIntervalMs ?? 600_000,
+    absent: new Map<string, number>(),
+    onObserveError: (key, error) => { log.warn({ token: key, err: String(error) }, 'observe failed; treating the token as unknown'); },
+  });
+
+  let synced = false;
+  let live = true;
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const depthTimer = setInterval(() => { metrics.queueDepth.set(queue?.depth ?? 0); }, 1000);
+  depthTimer.unref();
+
+  const startWork = async (): Promise<void> => {
+    metrics.leader.set(1);
+    log.info({ namespace }, 'leading: starting informers and workers');
+    queue = new WorkQueue(reconcile, {
+      workers: options.workers ?? 16,
+      onError: (key, error, retryInMs) => { log.warn({ token: key, retryInMs, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed; retrying'); },
+    });
+    await Promise.all([connections.start(), clusterConnections.start(), secrets.start()]);
+    await tokens.start();
+    synced = true;
+    log.info({ tokens: tokens.size, secrets: secrets.size }, 'caches synced');
+  };
+
+  const leader = options.leaderElection === false ? undefined : new LeaderElector({
+    // Its own connection: renewals must not queue behind a burst of reconcile traffic.
+    kube: leaseKube,
+    namespace,
+    identity: options.identity ?? `${hostname()}-${process.pid}`,
+    ...(options.leaseName === undefined ? {} : { name: options.leaseName }),
+    onStartedLeading: () => {
+      startWork().catch((error: unknown) => {
+        log.error({ err: String(error) }, 'cannot start');
+        live = false;
+        resolveDone(1);
+      });
+    },
+    onStoppedLeading: () => {
+      // A replica that lost the Lease may hold stale caches; exit and let a fresh start re-elect.
+      log.error('leadership lost; stopping');
+      metrics.leader.set(0);
+      live = false;
+      resolveDone(1);
+    },
+    onError: (error) => { log.warn({ err: String(error) }, 'leader election error'); },
+  });
+  const health = options.healthPort === -1 ? undefined : await startHealthServer({
+    host: options.healthHost ?? '127.0.0.1',
+    port: options.healthPort ?? 8080,
+    registry: metrics.registry,
+    live: () => live,
+    ready: () => synced || (leader !== undefined && !leader.leading),
+  });
+  if (leader === undefined) await startWork();
+  else leader.start();
+
+  return {
+    metrics,
+    health,
+    leading: () => leader?.leading ?? true,
+    done,
+    async stop() {
+      clearInterval(depthTimer);
+      await queue?.stop();
+      await Promise.all([tokens.stop(), secrets.stop(), connections.stop(), clusterConnections.stop()]);
+      await leader?.stop();
+      await health?.close();
+      kube.close();
+      leaseKube.close();
+      resolveDone(0);
+    },
+  };
+}
