@@ -124,7 +124,7 @@ export interface SftokenProviderBigcommerce {
   */
   readonly baseUrl?: string;
   /**
-  * Client-side request rate toward bigcommerce; defaults to the platform's published limit (5/s).
+  * Client-side request rate toward bigcommerce; defaults to the platform's published limit (4.8/s).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs#requests_per_second SftokenProvider#requests_per_second}
   */
