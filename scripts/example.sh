@@ -41,9 +41,9 @@ export CHECKPOINT_DISABLE=1
 
 if [[ $mode == cdktf ]]; then
   say "synthesizing examples/cdktf"
-  (cd examples/cdktf && SFTOKEN_EXAMPLE_OUT="$work/cdktf.out" npx tsx main.ts)
+  (cd examples/cdktf && SFTOKEN_EXAMPLE_OUT="$work/cdktf.out" SFTOKEN_EXAMPLE_STATE="$work/cdktf.tfstate" npx tsx main.ts)
   dir=$(ls -d "$work"/cdktf.out/stacks/* | head -1)
-  reconfigure() { (cd examples/cdktf && SFTOKEN_EXAMPLE_OUT="$work/cdktf.out" "$@" npx tsx main.ts); }
+  reconfigure() { (cd "$root/examples/cdktf" && SFTOKEN_EXAMPLE_OUT="$work/cdktf.out" SFTOKEN_EXAMPLE_STATE="$work/cdktf.tfstate" "$@" npx tsx main.ts); }
 else
   dir="$work/tf"; cp -r examples/terraform "$dir"
 fi
@@ -61,6 +61,7 @@ say "revocation"
 if [[ $mode == cdktf ]]; then reconfigure env SFTOKEN_EXAMPLE_ORIGINS=https://new.shop.test SFTOKEN_EXAMPLE_REVOKE=1; "$engine" apply -auto-approve -input=false
 else "$engine" apply -auto-approve -input=false -var 'storefront_origins=["https://new.shop.test"]' -var revoke_wizcommerce=true; fi
 
-say "destroy"
-"$engine" destroy -auto-approve -input=false
+say "destroy (with the same variables: the revocation stays in the configuration)"
+if [[ $mode == cdktf ]]; then "$engine" destroy -auto-approve -input=false
+else "$engine" destroy -auto-approve -input=false -var 'storefront_origins=["https://new.shop.test"]' -var revoke_wizcommerce=true; fi
 cd "$root"
