@@ -17,5 +17,10 @@ export default tseslint.config(
       'max-params': ['error', 5],
     },
   },
-  { files: ['**/*.js', 'bin/**'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.cjs', 'bin/**'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __filename: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

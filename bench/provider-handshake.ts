@@ -51,8 +51,8 @@ try {
     PLUGIN_CLIENT_CERT: client.certPem,
   };
   const variants: { name: string; command: string; args: string[] }[] = [
-    { name: 'bundled (sh launcher -> node bundle.mjs)', command: built.launcherPath, args: [] },
-    { name: 'bundled (node bundle.mjs directly)', command: process.execPath, args: [built.bundlePath] },
+    { name: 'bundled (sh launcher -> code cache -> bundle)', command: built.launcherPath, args: [] },
+    { name: 'bundled (node bundle.cjs directly, no code cache)', command: process.execPath, args: [built.bundlePath] },
     { name: 'unbundled (node --import tsx provider/main.ts)', command: process.execPath, args: ['--import', tsxLoader, entry] },
   ];
   const results: string[] = [];

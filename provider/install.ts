@@ -47,8 +47,11 @@ export function installProvider(options: InstallOptions): InstalledProvider {
   const root = resolve(options.root);
   const runtime = join(root, 'runtime', version);
   mkdirSync(runtime, { recursive: true });
-  const bundlePath = join(runtime, `terraform-provider-${PROVIDER_TYPE}.mjs`);
+  const bundlePath = join(runtime, `terraform-provider-${PROVIDER_TYPE}.cjs`);
   cpSync(options.built.bundlePath, bundlePath);
+  cpSync(`${options.built.bundlePath}.v8cache`, `${bundlePath}.v8cache`, { force: true });
+  const loaderPath = join(runtime, 'code-cache.cjs');
+  cpSync(options.built.loaderPath, loaderPath);
   cpSync(options.built.protoDir, join(runtime, 'proto'), { recursive: true });
 
   const mirrorDir = join(root, 'mirror');
@@ -58,7 +61,7 @@ export function installProvider(options: InstallOptions): InstalledProvider {
     // Only the launcher may live here: engines run the first file named terraform-provider-<type>*.
     const dir = join(mirrorDir, host, PROVIDER_NAMESPACE, PROVIDER_TYPE, version, platform);
     mkdirSync(dir, { recursive: true });
-    writeLauncher(join(dir, `terraform-provider-${PROVIDER_TYPE}_v${version}`), bundlePath);
+    writeLauncher(join(dir, `terraform-provider-${PROVIDER_TYPE}_v${version}`), bundlePath, loaderPath);
     overrideDir = dir;
   }
 
