@@ -37,20 +37,35 @@ export function objectShape(schema: z.ZodType): Readonly<Record<string, z.ZodTyp
   return def.type === 'object' ? def.shape : undefined;
 }
 
+// Schemas are immutable, so each one's field list is computed once: the
+// validator and the diff walk the spec schema on every call.
+const fieldLists = new WeakMap<z.ZodType, readonly FieldVisit[]>();
+
+function collectFields(root: z.ZodType, prefix: readonly string[], out: FieldVisit[]): void {
+  const shape = objectShape(unwrap(root).inner);
+  if (shape === undefined) return;
+  for (const [name, schema] of Object.entries(shape)) {
+    const { inner, meta } = unwrap(schema);
+    const path = [...prefix, name];
+    out.push({ path, schema, inner, meta });
+    collectFields(inner, path, out);
+  }
+}
+
 /**
  * walkFields visits every field of an object schema depth-first (objects
  * only; array items are not entered), so generators and transition checks
  * share one traversal.
  */
 export function walkFields(root: z.ZodType, visit: (field: FieldVisit) => void, prefix: readonly string[] = []): void {
-  const shape = objectShape(unwrap(root).inner);
-  if (shape === undefined) return;
-  for (const [name, schema] of Object.entries(shape)) {
-    const { inner, meta } = unwrap(schema);
-    const path = [...prefix, name];
-    visit({ path, schema, inner, meta });
-    walkFields(inner, visit, path);
+  let fields = prefix.length === 0 ? fieldLists.get(root) : undefined;
+  if (fields === undefined) {
+    const collected: FieldVisit[] = [];
+    collectFields(root, prefix, collected);
+    fields = collected;
+    if (prefix.length === 0) fieldLists.set(root, fields);
   }
+  for (const field of fields) visit(field);
 }
 
 /** getAt reads a nested value by path; undefined when any step is missing. */
