@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
+import { ConnectionStatusWriter } from './connection-status.js';
 import { ConnectionResolver, type AdapterLookup } from './connections.js';
 import { makeReconciler } from './controller.js';
 import { EventRecorder, type EventSink } from './events.js';
 import { startHealthServer, type HealthServer } from './health.js';
-import { Informer } from './informer.js';
+import { Informer, type InformerEvent } from './informer.js';
 import { KubeClient, currentNamespace, loadKubeConfig, type SecretObject } from './kube.js';
 import { LeaderElector } from './leader.js';
 import { createLogger, type Logger } from './logger.js';
@@ -27,6 +28,10 @@ export interface OperatorOptions {
   readonly workers?: number;
   /** pollIntervalMs: how often a steady token is observed at the platform. @default 600000 */
   readonly pollIntervalMs?: number;
+  /** connectionRecheckMs: how often each connection's credentials Secret is re-read for its Ready condition. @default 60000 */
+  readonly connectionRecheckMs?: number;
+  /** clusterConnectionStatus: maintain ClusterPlatformConnection status. @default true unless watchNamespace is set */
+  readonly clusterConnectionStatus?: boolean;
   /** leaderElection on a Lease, so two replicas are safe. @default true */
   readonly leaderElection?: boolean;
   /** leaseName of the leader-election Lease. @default storefront-token-operator */
@@ -75,7 +80,12 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   const events = new EventRecorder(kube, FieldManager, options.eventSink);
 
   let queue: WorkQueue | undefined;
+  let connectionStatus: ConnectionStatusWriter | undefined;
   const enqueue = (key: string): void => queue?.add(key);
+  // Only a spec change (or add/delete) can change what a token resolves; status-only updates
+  // (our own connection status writes) must not requeue every token using the connection.
+  const specChanged = (event: InformerEvent, c: ConnectionObject, old: ConnectionObject | undefined): boolean =>
+    event !== 'updated' || old?.metadata.generation !== c.metadata.generation;
   const tokens = new Informer<StorefrontTokenObject>(kube, {
     path: tokenPath(options.watchNamespace),
     onEvent: (_event, object) => {
@@ -102,14 +112,16 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   });
   const connections = new Informer<ConnectionObject>(kube, {
     path: connectionPath('PlatformConnection', options.watchNamespace),
-    onEvent: (_e, c) => {
-      tokensUsing('PlatformConnection', c.metadata.namespace, c.metadata.name ?? '');
+    onEvent: (e, c, old) => {
+      connectionStatus?.observe(false, e, c, old);
+      if (specChanged(e, c, old)) tokensUsing('PlatformConnection', c.metadata.namespace, c.metadata.name ?? '');
     },
   });
   const clusterConnections = new Informer<ConnectionObject>(kube, {
     path: connectionPath('ClusterPlatformConnection'),
-    onEvent: (_e, c) => {
-      tokensUsing('ClusterPlatformConnection', undefined, c.metadata.name ?? '');
+    onEvent: (e, c, old) => {
+      connectionStatus?.observe(true, e, c, old);
+      if (specChanged(e, c, old)) tokensUsing('ClusterPlatformConnection', undefined, c.metadata.name ?? '');
     },
   });
   const resolver = new ConnectionResolver({ kube, connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, onCall: metrics.onPlatformCall });
@@ -133,6 +145,13 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     queue = new WorkQueue(reconcile, {
       workers: options.workers ?? 16,
       onError: (key, error, retryInMs) => { log.warn({ token: key, retryInMs, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed; retrying'); },
+    });
+    // Created here, on the leader only, before the informers start so their first list is checked.
+    connectionStatus = new ConnectionStatusWriter({
+      kube, connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, log, now,
+      // A namespace-limited operator does not own cluster-wide objects; two of them would disagree.
+      clusterScoped: options.clusterConnectionStatus ?? options.watchNamespace === undefined,
+      recheckMs: options.connectionRecheckMs ?? 60_000,
     });
     await Promise.all([connections.start(), clusterConnections.start(), secrets.start()]);
     await tokens.start();
@@ -179,7 +198,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     done,
     async stop() {
       clearInterval(depthTimer);
-      await queue?.stop();
+      await Promise.all([queue?.stop(), connectionStatus?.stop()]);
       await Promise.all([tokens.stop(), secrets.stop(), connections.stop(), clusterConnections.stop()]);
       await leader?.stop();
       await health?.close();
