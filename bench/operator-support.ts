@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { installCrds, startControlPlane, type ControlPlane, type CrdManifest } from '../controlplane/index.js';
+import { freeLoopbackPort } from '../controlplane/ports.js';
 import { KubeClient, loadKubeConfig } from '../operator/kube.js';
 
 // Shared plumbing of the operator benchmarks: a fresh control plane with the
@@ -35,20 +35,6 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   return { cp, kube: new KubeClient(loadKubeConfig(cp.kubeconfigPath), { maxSockets: 64 }) };
 }
 
-/** freePort asks the kernel for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 /** OperatorChild is `sftoken operator` in a child process with its metrics port. */
 export interface OperatorChild {
@@ -68,7 +54,7 @@ async function bundleCli(): Promise<string> {
 
 /** spawnOperator starts the operator CLI against the cluster and resolves once its caches are synced. */
 export async function spawnOperator(cluster: BenchCluster, args: readonly string[] = []): Promise<OperatorChild> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const entry = await bundleCli();
   const child = spawn(process.execPath, [entry, 'operator',
     '--kubeconfig', cluster.cp.kubeconfigPath, '--namespace', 'default', '--health-addr', `127.0.0.1:${port}`, '--log-level', 'warn', ...args], {
