@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../core/secret.js';
 import type { KubeObject, SecretObject } from '../../operator/kube.js';
 import type { RunningOperator } from '../../operator/main.js';
@@ -6,7 +6,7 @@ import { secretPath, tokenPath } from '../../operator/names.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Captured, type Cluster } from './world.js';
+import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, shareWorld, startOperatorIn, waitFor, waitReady, type Captured, type Cluster } from './world.js';
 
 // Behaviour table: each row sets up a namespace, runs the operator in-process
 // against the real control plane and sandbox, provokes one situation, and
@@ -14,14 +14,9 @@ import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, s
 
 let cluster: Cluster;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  cluster = await useCluster();
-  sandbox = await startTestSandbox();
-}, 900_000);
-
-afterAll(async () => {
-  await sandbox.close();
+shareWorld((c, s) => {
+  cluster = c;
+  sandbox = s;
 });
 
 interface Ctx {

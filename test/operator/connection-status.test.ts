@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../operator/connection-status.js';
 import type { KubeObject } from '../../operator/kube.js';
 import type { RunningOperator } from '../../operator/main.js';
 import { connectionPath, secretPath } from '../../operator/names.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { applyIn, startOperatorIn, startTestSandbox, useCluster, waitFor, type Cluster } from './world.js';
+import { applyIn, shareWorld, startOperatorIn, waitFor, type Cluster } from './world.js';
 
 // Connection status against the real control plane: the operator keeps a
 // Ready condition on PlatformConnections and ClusterPlatformConnections from
@@ -20,14 +20,9 @@ const RecheckMs = 300;
 
 let cluster: Cluster;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  cluster = await useCluster();
-  sandbox = await startTestSandbox();
-}, 900_000);
-
-afterAll(async () => {
-  await sandbox.close();
+shareWorld((c, s) => {
+  cluster = c;
+  sandbox = s;
 });
 
 type ConnectionWithStatus = KubeObject & { status?: ConnectionStatus };

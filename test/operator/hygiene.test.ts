@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject, SecretObject } from '../../operator/kube.js';
 import { ManagedSelector, secretPath, tokenPath } from '../../operator/names.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { applyIn, condition, exampleObjects, getToken, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from './world.js';
+import { applyIn, condition, exampleObjects, getToken, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from './world.js';
 
 // Secrets hygiene: run every platform through issue, rotation, repair and
 // revocation, capture every token value the operator ever wrote into a
@@ -12,14 +12,9 @@ import { applyIn, condition, exampleObjects, getToken, startOperatorIn, startTes
 
 let cluster: Cluster;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  cluster = await useCluster();
-  sandbox = await startTestSandbox();
-}, 900_000);
-
-afterAll(async () => {
-  await sandbox.close();
+shareWorld((c, s) => {
+  cluster = c;
+  sandbox = s;
 });
 
 const names = ['shop-storefront', 'edge-kv-reader', 'catalog-sync', 'nordic-storefront'];

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { fingerprint } from '../../core/secret.js';
 import { Finalizer } from '../../operator/names.js';
 import { useToken } from '../../operator/token-use.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from './world.js';
+import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from './world.js';
 
 // End to end against the real control plane (apiserver + etcd + controller
 // manager) and the real sandbox: apply an example, see it Ready with its
@@ -20,14 +20,9 @@ const platforms = [
 
 let cluster: Cluster;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  cluster = await useCluster();
-  sandbox = await startTestSandbox();
-}, 900_000);
-
-afterAll(async () => {
-  await sandbox.close();
+shareWorld((c, s) => {
+  cluster = c;
+  sandbox = s;
 });
 
 describe('operator lifecycle', () => {

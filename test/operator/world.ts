@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
 import { installCrds, type CrdManifest } from '../../controlplane/index.js';
 import { adapterFor } from '../../core/adapters/registry.js';
@@ -126,4 +127,20 @@ export function waitReady(cluster: Cluster, namespace: string, name: string, tim
     const t = await getToken(cluster, namespace, name);
     return condition(t, 'Ready')?.status === 'True' ? t : undefined;
   }, timeoutMs);
+}
+
+/**
+ * shareWorld registers a test file's hooks: the run's control plane (CRDs
+ * installed) and a sandbox of the file's own, closed after the file.
+ */
+export function shareWorld(receive: (cluster: Cluster, sandbox: Sandbox) => void): void {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    const cluster = await useCluster();
+    sandbox = await startTestSandbox();
+    receive(cluster, sandbox);
+  }, 900_000);
+  afterAll(async () => {
+    await sandbox?.close();
+  });
 }
