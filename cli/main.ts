@@ -1,4 +1,4 @@
-import { commands } from './commands/index.js';
+import { commands } from './commands/registry.js';
 
 // The CLI entry point: dispatches `sftoken <command> [args]` to the registry.
 // Commands own their flags (node:util parseArgs) so this file stays a router.
