@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildProvider, type BuiltProvider } from '../../provider/build.js';
 import { installProvider, type InstalledProvider } from '../../provider/install.js';
 import type { Engine } from '../../provider/testing/engines.js';
-import type { Sandbox } from '../../sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
 
 // Helpers for the sftoken_storefront_token end-to-end tests: the real
@@ -133,4 +135,44 @@ export async function useToken(sandbox: Sandbox, platform: 'bigcommerce' | 'clou
 /** all joins a command's outputs for assertion messages and leak scans. */
 export function all(result: RunResult): string {
   return `${result.stdout}\n${result.stderr}`;
+}
+
+/** A TokenWorld is what one engine's end-to-end block shares, set before its first test. */
+export interface TokenWorld {
+  readonly sandbox: Sandbox;
+  readonly kc: KubeConfig;
+  readonly kubeconfigPath: string;
+}
+
+/**
+ * shareTokenWorld registers a describe block's hooks (the run's control
+ * plane, a sandbox without rate limits, the provider bundle in a temp mirror,
+ * all released after the block) and returns a function that opens an
+ * initialised workspace holding the provider block plus the given HCL.
+ */
+export function shareTokenWorld(engine: Engine, prefix: string, receive: (world: TokenWorld) => void): (hcl: string) => Promise<TokenWorkspace> {
+  let provider: RealProvider | undefined;
+  let sandbox: Sandbox | undefined;
+  let kubeconfigPath = '';
+  let counter = 0;
+  beforeAll(async () => {
+    const cp = await useControlPlane();
+    kubeconfigPath = cp.kubeconfigPath;
+    sandbox = await startSandbox({ rateLimits: false });
+    provider = await prepareRealProvider();
+    receive({ sandbox, kc: cp.kubeConfig(), kubeconfigPath });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (provider !== undefined) rmSync(provider.root, { recursive: true, force: true });
+  });
+  return async (hcl) => {
+    if (provider === undefined || sandbox === undefined) throw new Error('shareTokenWorld: used before its beforeAll ran');
+    counter += 1;
+    const ws = createTokenWorkspace(provider, engine, `${prefix}${counter}`, sandboxEnv(sandbox));
+    ws.write(providerBlock(kubeconfigPath) + hcl);
+    const init = await ws.run(['init', '-input=false']);
+    expect(init.code, all(init)).toBe(0);
+    return ws;
+  };
 }

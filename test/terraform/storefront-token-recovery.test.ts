@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
-import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
+import type { InventoryEntry, Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
-import { all, createTokenWorkspace, prepareRealProvider, providerBlock, readSecret, sandboxEnv, useToken, type RealProvider, type TokenWorkspace } from './storefront-token-harness.js';
+import { all, providerBlock, readSecret, shareTokenWorld, useToken, type TokenWorkspace } from './storefront-token-harness.js';
 
 // The recovery paths of sftoken_storefront_token end to end, with the real
 // provider bundle, every engine this machine has, the real sandbox and the
@@ -36,36 +35,16 @@ function sandboxFingerprint(value: string): string {
 }
 
 describe.each(engines)('sftoken_storefront_token recovery with $name $version', (engine: Engine) => {
-  let provider: RealProvider;
   let sandbox: Sandbox;
   let kc: KubeConfig;
   let kubeconfigPath: string;
-  let counter = 0;
-
-  beforeAll(async () => {
-    const cp = await useControlPlane();
-    kc = cp.kubeConfig();
-    kubeconfigPath = cp.kubeconfigPath;
-    sandbox = await startSandbox({ rateLimits: false });
-    provider = await prepareRealProvider();
+  const workspace = shareTokenWorld(engine, 'rec', (world) => {
+    ({ sandbox, kc, kubeconfigPath } = world);
   });
   afterEach(() => {
     // A fault left unconsumed by a failed test must not break the next one.
     for (const platform of ['avvyr', 'cloudflare', 'bigcommerce'] as const) sandbox.setFaults({ dropAfterCommit: 0 }, platform);
   });
-  afterAll(async () => {
-    await sandbox.close();
-    rmSync(provider.root, { recursive: true, force: true });
-  });
-
-  async function workspace(hcl: string): Promise<TokenWorkspace> {
-    counter += 1;
-    const ws = createTokenWorkspace(provider, engine, `rec${counter}`, sandboxEnv(sandbox));
-    ws.write(providerBlock(kubeconfigPath) + hcl);
-    const init = await ws.run(['init', '-input=false']);
-    expect(init.code, all(init)).toBe(0);
-    return ws;
-  }
 
   const ok = (result: RunResult): void => {
     expect(result.code, all(result)).toBe(0);

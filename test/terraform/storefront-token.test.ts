@@ -1,17 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../core/adapters/registry.js';
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
-import { all, createTokenWorkspace, prepareRealProvider, providerBlock, readSecret, sandboxEnv, useToken, type RealProvider, type TokenWorkspace } from './storefront-token-harness.js';
+import { all, providerBlock, readSecret, shareTokenWorld, useToken, type TokenWorkspace } from './storefront-token-harness.js';
 
 // sftoken_storefront_token end to end: the real provider bundle, installed
 // from a filesystem mirror, driven by every engine this machine has, against
@@ -33,32 +32,12 @@ interface PlanJson {
 }
 
 describe.each(engines)('sftoken_storefront_token with $name $version', (engine: Engine) => {
-  let provider: RealProvider;
   let sandbox: Sandbox;
   let kc: KubeConfig;
   let kubeconfigPath: string;
-  let counter = 0;
-
-  beforeAll(async () => {
-    const cp = await useControlPlane();
-    kc = cp.kubeConfig();
-    kubeconfigPath = cp.kubeconfigPath;
-    sandbox = await startSandbox({ rateLimits: false });
-    provider = await prepareRealProvider();
+  const workspace = shareTokenWorld(engine, 'ws', (world) => {
+    ({ sandbox, kc, kubeconfigPath } = world);
   });
-  afterAll(async () => {
-    await sandbox.close();
-    rmSync(provider.root, { recursive: true, force: true });
-  });
-
-  async function workspace(hcl: string): Promise<TokenWorkspace> {
-    counter += 1;
-    const ws = createTokenWorkspace(provider, engine, `ws${counter}`, sandboxEnv(sandbox));
-    ws.write(providerBlock(kubeconfigPath) + hcl);
-    const init = await ws.run(['init', '-input=false']);
-    expect(init.code, all(init)).toBe(0);
-    return ws;
-  }
 
   const ok = (result: RunResult): void => {
     expect(result.code, all(result)).toBe(0);
