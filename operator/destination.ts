@@ -1,28 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SecretState } from '../core/reconcile/facts.js';
 import { fingerprint } from '../core/secret.js';
+import { FINGERPRINT_ANNOTATION, originsOf } from '../core/schema/delivery.js';
 import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
 import type { SecretObject } from './kube.js';
 import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, labelValue } from './names.js';
 import { ownerOf, type DurableState, type TokenIdentity } from './state.js';
 
-/** FingerprintAnnotation names the published token on the destination Secret, without revealing it. */
-export const FingerprintAnnotation = 'sftoken.dev/fingerprint';
-
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-
-/**
- * originsOf reads the origins list from the token's platform block: the
- * field whose name ends in "Origins" (allowedCorsOrigins, allowedOrigins).
- * Read by shape, not by platform name, so a new platform needs no change.
- */
-export function originsOf(spec: StorefrontTokenSpec): readonly string[] {
-  const block = spec[spec.platform] as Record<string, unknown> | undefined;
-  for (const [field, value] of Object.entries(block ?? {})) {
-    if (field.endsWith('Origins') && Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  }
-  return [];
-}
 
 /**
  * desiredDestination is the destination Secret that publishes the current
@@ -48,7 +33,7 @@ export function desiredDestination(token: TokenIdentity, spec: StorefrontTokenSp
       name: spec.secret.name,
       namespace: token.namespace,
       labels: { ...spec.secret.labels, [ManagedByLabel]: ManagedByValue, [TokenLabel]: labelValue(token.name), [RoleLabel]: 'destination' },
-      annotations: { ...spec.secret.annotations, [FingerprintAnnotation]: current.fingerprint },
+      annotations: { ...spec.secret.annotations, [FINGERPRINT_ANNOTATION]: current.fingerprint },
       ownerReferences: [ownerOf(token)],
     },
     data,
@@ -93,6 +78,6 @@ function matches(actual: SecretObject, desired: SecretObject): boolean {
 export function retractedDestination(actual: SecretObject, spec: StorefrontTokenSpec): SecretObject {
   const data = { ...(actual.data ?? {}), [spec.secret.keys.token]: '' };
   const { annotations = {} } = actual.metadata;
-  const { [FingerprintAnnotation]: _dropped, ...rest } = annotations;
+  const { [FINGERPRINT_ANNOTATION]: _dropped, ...rest } = annotations;
   return { ...actual, metadata: { ...actual.metadata, annotations: { ...rest, 'sftoken.dev/revoked': 'true' } }, data };
 }

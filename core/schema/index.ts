@@ -1,4 +1,5 @@
 export * from './connection.js';
+export * from './delivery.js';
 export * from './duration.js';
 export * from './meta.js';
 export * from './origin.js';

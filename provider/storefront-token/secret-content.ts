@@ -1,13 +1,12 @@
 import type { SecretState } from '../../core/reconcile/facts.js';
 import { fingerprint, type SecretValue } from '../../core/secret.js';
+import { FINGERPRINT_ANNOTATION, originsOf } from '../../core/schema/delivery.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import type { SecretRef, StoredSecret } from '../config/secret-store.js';
 import { SECRET_PREVIOUS_KEY } from './schema.js';
 
 /** OWNER_ANNOTATION marks a Secret as written by one resource (`terraform/<id>`); only its owner changes or deletes it. */
 export const OWNER_ANNOTATION = 'sftoken.dev/owner';
-/** FINGERPRINT_ANNOTATION names the published token without revealing it (the operator uses the same key). */
-export const FINGERPRINT_ANNOTATION = 'sftoken.dev/fingerprint';
 /** REVOKED_ANNOTATION marks a Secret whose token was revoked and emptied. */
 export const REVOKED_ANNOTATION = 'sftoken.dev/revoked';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'terraform-provider-sftoken' } as const;
@@ -20,16 +19,6 @@ export function ownerValue(id: string): string {
 /** secretRefOf is where a spec says the Secret lives; namespace defaults to the kubeconfig's. */
 export function secretRefOf(spec: Pick<StorefrontTokenSpec, 'secret'>, defaultNamespace: string): SecretRef {
   return { namespace: spec.secret.namespace ?? defaultNamespace, name: spec.secret.name };
-}
-
-// Origins are read by shape (the block field ending in "Origins"), so a new
-// platform with origins needs no change here.
-function originsOf(spec: StorefrontTokenSpec): string {
-  const block = spec[spec.platform] as Record<string, unknown> | undefined;
-  for (const [field, value] of Object.entries(block ?? {})) {
-    if (field.endsWith('Origins') && Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').join(',');
-  }
-  return '';
 }
 
 /** Published is what a Secret publishes: the current token, and the previous one during an overlap. */
@@ -47,7 +36,7 @@ export function desiredSecret(ref: SecretRef, spec: StorefrontTokenSpec, id: str
   const data: Record<string, string> = {
     [keys.token]: published.value.reveal(),
     [keys.expiresAt]: published.expiresAt ?? '',
-    [keys.origins]: originsOf(spec),
+    [keys.origins]: originsOf(spec).join(','),
     [keys.tokenId]: published.tokenId ?? '',
   };
   if (published.previous !== undefined) data[SECRET_PREVIOUS_KEY] = published.previous.reveal();
