@@ -13,7 +13,8 @@ import { keyOf, stateSecretName, tokenPath } from './names.js';
 import type { StorefrontTokenObject } from './objects.js';
 import { isProblem, type Problem } from './problem.js';
 import type { Reconciler } from './queue.js';
-import { decodeState, emptyState, type DurableState, type DurableToken } from './state.js';
+import { emptyState, holdsTokens, type DurableState, type DurableToken } from '../core/reconcile/durable-state.js';
+import { decodeState, releaseState, trustedState } from './state.js';
 import { buildStatus, statusChanged, type Outcome } from './status.js';
 
 /** ControllerDeps wire a reconciler to the world. */
@@ -88,7 +89,7 @@ async function reconcileLive(deps: ControllerDeps, initial: StorefrontTokenObjec
 }
 
 function nextLook(deps: ControllerDeps, g: Gathered, decision: Decision): number | undefined {
-  if (decision.action === 'blocked' || (decision.action === 'wait' && decision.reason === 'Revoked')) return noRetry;
+  if (decision.action === 'blocked' || (decision.action === 'wait' && decision.reason !== 'Ready')) return noRetry;
   const now = deps.now().getTime();
   const times: number[] = [];
   if (decision.action === 'wait' && decision.until !== undefined) times.push(decision.until.getTime());
@@ -102,7 +103,7 @@ function outcomeOf(decision: Decision): Outcome {
     case 'wait':
       return decision.reason === 'Ready'
         ? { ready: true, reason: 'Ready', message: decision.message }
-        : { ready: false, reason: 'Revoked', message: decision.message };
+        : { ready: false, reason: decision.reason, message: decision.message };
     case 'blocked':
       return { ready: false, reason: decision.reason, message: decision.message, error: { reason: decision.reason, message: decision.message } };
     case 'issue':
@@ -172,14 +173,14 @@ async function reportFailure(deps: ControllerDeps, object: StorefrontTokenObject
   const synced = latest.status?.conditions?.find((c) => c.type === 'Synced');
   if (synced?.reason !== reason || synced.message !== message) emit(deps, latest, { type: 'Warning', reason, message });
   // act may have persisted steps before failing; show what is stored now.
-  const state = storedState(deps, g.token.namespace, g.token.name) ?? g.stored.state;
+  const state = storedState(deps, g.token.namespace, g.token.name, g.token.uid) ?? g.stored.state;
   await writeStatus(deps, latest, state, { ...outcomeOf(decision), ready: false, error: { reason, message } }, { gathered: g }).catch(() => undefined);
   throw error;
 }
 
-function storedState(deps: ControllerDeps, namespace: string, name: string): DurableState | undefined {
+function storedState(deps: ControllerDeps, namespace: string, name: string, uid: string): DurableState | undefined {
   const secret = deps.secrets.get(keyOf(namespace, stateSecretName(name)));
-  return secret === undefined ? undefined : decodeState(secret).state;
+  return secret === undefined || !trustedState(secret, uid) ? undefined : decodeState(secret).state;
 }
 
 function describe(error: unknown): Record<string, unknown> {
@@ -212,8 +213,8 @@ async function finalize(deps: ControllerDeps, object: StorefrontTokenObject): Pr
     const g = await gather(deps, object, { revoke: policy === 'Revoke' });
     if (isProblem(g)) {
       // Nothing was ever issued: nothing to revoke, let it go.
-      const state = storedState(deps, object.metadata.namespace ?? '', object.metadata.name ?? '') ?? emptyState;
-      if (state.current === undefined && state.previous === undefined && state.pending === undefined) break;
+      const state = storedState(deps, object.metadata.namespace ?? '', object.metadata.name ?? '', object.metadata.uid ?? '') ?? emptyState;
+      if (!holdsTokens(state)) break;
       return reportProblem(deps, object, { ...g, retryMs: g.retryMs ?? 30_000 });
     }
     if (policy === 'Orphan') {
@@ -232,6 +233,9 @@ async function finalize(deps: ControllerDeps, object: StorefrontTokenObject): Pr
     if (result.retryMs !== undefined) return result.retryMs;
     if (result.event !== undefined) emit(deps, object, result.event);
   }
+  // The state goes only once the policy has run: until then it is what revokes.
+  const stateSecret = deps.secrets.get(keyOf(object.metadata.namespace ?? '', stateSecretName(object.metadata.name ?? '')));
+  if (stateSecret !== undefined && trustedState(stateSecret, object.metadata.uid ?? '')) await releaseState(deps.kube, deps.secrets, stateSecret);
   await removeFinalizer(deps.kube, deps.tokens, object);
   deps.log.info({ token: `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`, policy }, 'deletion policy done; finalizer removed');
   return noRetry;

@@ -1,3 +1,5 @@
+import type { CrashStep } from '../core/reconcile/ports.js';
+
 /**
  * CrashPointEnv names the environment variable that arms crash points:
  * `<step>[:<n>]` makes the process SIGKILL itself the n-th time (default
@@ -7,15 +9,7 @@
  */
 export const CrashPointEnv = 'SFTOKEN_CRASH_AT';
 
-/** CrashStep is a point in a transition where a crash must lose nothing. */
-export type CrashStep =
-  | 'afterIntent' // pending create recorded, platform not yet called
-  | 'afterCreate' // platform created the token, state not yet written
-  | 'afterRecord' // state holds the new token, destination not yet published
-  | 'afterPublish' // destination published, status not yet written
-  | 'afterRevoke' // platform revoked, state not yet written
-  | 'afterRevokeRecord' // state records the revocation, Secret not yet retracted
-  | 'afterRevokePrevious'; // previous revoked at the platform, state not yet written
+export type { CrashStep };
 
 const armed = parse(process.env[CrashPointEnv]);
 let seen = 0;

@@ -1,83 +1,125 @@
-import { isDeepStrictEqual } from 'node:util';
-import type { SecretState } from '../core/reconcile/facts.js';
-import { fingerprint } from '../core/secret.js';
-import { FINGERPRINT_ANNOTATION, originsOf } from '../core/schema/delivery.js';
+import { REVOKED_ANNOTATION, type FoundSecret, type SecretContent } from '../core/delivery/secret-content.js';
+import type { Destination } from '../core/reconcile/ports.js';
 import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
-import type { SecretObject } from './kube.js';
-import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, labelValue } from './names.js';
-import { ownerOf, type DurableState, type TokenIdentity } from './state.js';
+import type { Informer } from './informer.js';
+import type { KubeClient, SecretObject } from './kube.js';
+import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, keyOf, labelValue, secretPath } from './names.js';
+import { ownerOf, type TokenIdentity } from './state.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-
-/**
- * desiredDestination is the destination Secret that publishes the current
- * token: the value under the configured key, the expiry, origins and id as
- * non-secret keys, the user's labels and annotations, and our ownership.
- * It returns undefined when there is no value to publish.
- */
-export function desiredDestination(token: TokenIdentity, spec: StorefrontTokenSpec, state: DurableState): SecretObject | undefined {
-  const current = state.current;
-  if (current?.value === undefined) return undefined;
-  const keys = spec.secret.keys;
-  const data: Record<string, string> = {
-    [keys.token]: b64(current.value.reveal()),
-    [keys.expiresAt]: b64(current.expiresAt ?? ''),
-    [keys.origins]: b64(originsOf(spec).join(',')),
-    [keys.tokenId]: b64(current.id ?? ''),
-  };
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'Opaque',
-    metadata: {
-      name: spec.secret.name,
-      namespace: token.namespace,
-      labels: { ...spec.secret.labels, [ManagedByLabel]: ManagedByValue, [TokenLabel]: labelValue(token.name), [RoleLabel]: 'destination' },
-      annotations: { ...spec.secret.annotations, [FINGERPRINT_ANNOTATION]: current.fingerprint },
-      ownerReferences: [ownerOf(token)],
-    },
-    data,
-  };
-}
+const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
 
 /** ownedBy tells whether a Secret's controller owner is this token (by uid, never by name). */
 export function ownedBy(secret: SecretObject, uid: string): boolean {
   return (secret.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.uid === uid);
 }
 
+/** contentOf reads a Secret object as engine content (data decoded). */
+export function contentOf(secret: SecretObject): SecretContent {
+  return {
+    data: Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, unb64(v)])),
+    labels: secret.metadata.labels ?? {},
+    annotations: secret.metadata.annotations ?? {},
+  };
+}
+
+/** foundOf is the destination as decide() needs it: ours or not, and what it holds. */
+export function foundOf(secret: SecretObject | undefined, uid: string): FoundSecret | undefined {
+  return secret === undefined ? undefined : { owned: ownedBy(secret, uid), content: contentOf(secret) };
+}
+
+/** destinationObject is the engine's content as the operator writes it: owned by the token, labelled as ours. */
+export function destinationObject(token: TokenIdentity, name: string, content: SecretContent): SecretObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name,
+      namespace: token.namespace,
+      labels: { ...content.labels, [ManagedByLabel]: ManagedByValue, [TokenLabel]: labelValue(token.name), [RoleLabel]: 'destination' },
+      annotations: { ...content.annotations },
+      ownerReferences: [ownerOf(token)],
+    },
+    data: Object.fromEntries(Object.entries(content.data).map(([k, v]) => [k, b64(v)])),
+  };
+}
+
 /**
- * destinationState classifies the destination Secret for decide(): foreign
- * when another owner (or nobody) controls it, current when it matches what
- * we would publish, missing when absent or already retracted after a
- * revocation, stale otherwise (edited value, deleted key, drifted labels).
+ * SecretDestination is the operator's Destination: the Secret named by
+ * spec.secret, controlled by the token through an owner reference. It
+ * creates a Secret it has not seen (so a foreign one that appeared meanwhile
+ * makes the create fail rather than be overwritten) and replaces only its own.
  */
-export function destinationState(actual: SecretObject | undefined, desired: SecretObject | undefined, uid: string, state: DurableState, spec: StorefrontTokenSpec): SecretState {
-  if (actual === undefined) return 'missing';
-  if (!ownedBy(actual, uid)) return 'foreign';
-  const value = actual.data?.[spec.secret.keys.token] ?? '';
-  if (state.revokedAt !== undefined) return value === '' ? 'missing' : 'stale';
-  if (desired === undefined) {
-    // No durable value: all we can check is that the Secret still holds the current token.
-    const published = Buffer.from(value, 'base64').toString('utf8');
-    return state.current !== undefined && published !== '' && fingerprint(published) === state.current.fingerprint ? 'current' : 'stale';
+export class SecretDestination implements Destination {
+  readonly #kube: KubeClient;
+  readonly #secrets: Informer<SecretObject>;
+  readonly #token: TokenIdentity;
+  readonly #name: string;
+  #found: SecretObject | undefined;
+
+  constructor(kube: KubeClient, secrets: Informer<SecretObject>, token: TokenIdentity, spec: StorefrontTokenSpec, found: SecretObject | undefined) {
+    this.#kube = kube;
+    this.#secrets = secrets;
+    this.#token = token;
+    this.#name = spec.secret.name;
+    this.#found = found;
   }
-  return matches(actual, desired) ? 'current' : 'stale';
+
+  #actual(): SecretObject | undefined {
+    return this.#secrets.get(keyOf(this.#token.namespace, this.#name)) ?? this.#found;
+  }
+
+  async publish(content: SecretContent): Promise<void> {
+    const desired = destinationObject(this.#token, this.#name, content);
+    const actual = this.#actual();
+    let written: SecretObject | undefined;
+    if (actual === undefined) {
+      written = await this.#kube.send<SecretObject>('POST', secretPath(this.#token.namespace), desired);
+    } else {
+      if (!ownedBy(actual, this.#token.uid)) return;
+      // Labels and annotations others added (e.g. Reloader's) are kept.
+      const merged: SecretObject = {
+        ...desired,
+        metadata: {
+          ...desired.metadata,
+          labels: { ...actual.metadata.labels, ...desired.metadata.labels },
+          annotations: { ...withoutEngineMarks(actual.metadata.annotations), ...desired.metadata.annotations },
+          ...(actual.metadata.resourceVersion === undefined ? {} : { resourceVersion: actual.metadata.resourceVersion }),
+        },
+      };
+      written = await this.#kube.send<SecretObject>('PUT', secretPath(this.#token.namespace, this.#name), merged);
+    }
+    if (written !== undefined) {
+      this.#found = written;
+      this.#secrets.remember(written);
+    }
+  }
+
+  async retract(mode: 'Delete' | 'Empty', retracted: (actual: SecretContent) => SecretContent): Promise<boolean> {
+    const actual = this.#actual();
+    if (actual === undefined || !ownedBy(actual, this.#token.uid)) return false;
+    const path = secretPath(this.#token.namespace, this.#name);
+    if (mode === 'Delete') {
+      await this.#kube.send('DELETE', path, { preconditions: { uid: actual.metadata.uid } }, undefined, [404]);
+      this.#secrets.evict(keyOf(this.#token.namespace, this.#name));
+      this.#found = undefined;
+      return true;
+    }
+    const content = retracted(contentOf(actual));
+    const body: SecretObject = {
+      ...actual,
+      metadata: { ...actual.metadata, annotations: { ...content.annotations } },
+      data: Object.fromEntries(Object.entries(content.data).map(([k, v]) => [k, b64(v)])),
+    };
+    const written = await this.#kube.send<SecretObject>('PUT', path, body);
+    if (written !== undefined) this.#secrets.remember(written);
+    return true;
+  }
 }
 
-function matches(actual: SecretObject, desired: SecretObject): boolean {
-  const labels = actual.metadata.labels ?? {};
-  const annotations = actual.metadata.annotations ?? {};
-  const sub = (want: Record<string, string> | undefined, have: Record<string, string>): boolean =>
-    Object.entries(want ?? {}).every(([k, v]) => have[k] === v);
-  return isDeepStrictEqual(actual.data ?? {}, desired.data ?? {})
-    && sub(desired.metadata.labels, labels)
-    && sub(desired.metadata.annotations, annotations);
-}
-
-/** retractedDestination empties the token key of a destination Secret, keeping the rest for the record. */
-export function retractedDestination(actual: SecretObject, spec: StorefrontTokenSpec): SecretObject {
-  const data = { ...(actual.data ?? {}), [spec.secret.keys.token]: '' };
-  const { annotations = {} } = actual.metadata;
-  const { [FINGERPRINT_ANNOTATION]: _dropped, ...rest } = annotations;
-  return { ...actual, metadata: { ...actual.metadata, annotations: { ...rest, 'sftoken.dev/revoked': 'true' } }, data };
+// A republish after a revocation must not keep the revoked mark.
+function withoutEngineMarks(annotations: Record<string, string> | undefined): Record<string, string> {
+  const { [REVOKED_ANNOTATION]: _revoked, ...rest } = annotations ?? {};
+  return rest;
 }

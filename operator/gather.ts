@@ -1,19 +1,21 @@
 import type { Observation } from '../core/adapters/adapter.js';
 import type { Capabilities } from '../core/adapters/capabilities.js';
 import { capabilityTable } from '../core/adapters/capability-table.js';
+import { classifySecret } from '../core/delivery/secret-content.js';
+import type { DurableToken } from '../core/reconcile/durable-state.js';
 import type { TokenFacts } from '../core/reconcile/facts.js';
-import type { TokenRecord } from '../core/schema/status.js';
+import { factsOf } from '../core/reconcile/facts-of.js';
 import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
 import { formatPath, validateSpec } from '../core/schema/validate.js';
 import type { ConnectionResolver, ResolvedConnection } from './connections.js';
-import { desiredDestination, destinationState } from './destination.js';
+import { foundOf } from './destination.js';
 import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from './kube.js';
+import type { KubeClient, KubeObject, SecretObject } from './kube.js';
 import { keyOf, secretPath, stateSecretName } from './names.js';
 import type { ObservationCache } from './observations.js';
 import type { StorefrontTokenObject } from './objects.js';
 import type { Problem } from './problem.js';
-import { decodeState, type DurableToken, type StoredState, type TokenIdentity } from './state.js';
+import { decodeState, trustedState, type StoredState, type TokenIdentity } from './state.js';
 
 /** GatherDeps are the read sides gather uses. */
 export interface GatherDeps {
@@ -27,6 +29,8 @@ export interface GatherDeps {
   readonly onObserveError?: (key: string, error: unknown) => void;
   /** absent remembers recent "no such Secret" answers (key → until, ms), so requeues do not ask again. */
   readonly absent?: Map<string, number>;
+  /** namespaces remembers recent answers to "is this namespace being deleted?" (namespace → answer and until, ms). */
+  readonly namespaces?: Map<string, { readonly terminating: boolean; readonly until: number }>;
 }
 
 const AbsentTtlMs = 5000;
@@ -42,8 +46,6 @@ export interface Gathered {
   readonly stored: StoredState;
   /** destination is the destination Secret as found (ours or not), if it exists. */
   readonly destination: SecretObject | undefined;
-  /** desired is the destination Secret we would publish, when a value is kept. */
-  readonly desired: SecretObject | undefined;
   readonly facts: TokenFacts;
 }
 
@@ -72,36 +74,52 @@ export async function gather(deps: GatherDeps, object: StorefrontTokenObject, op
     return { reason: 'InvalidSpec', message };
   }
   const spec: StorefrontTokenSpec = options.revoke === true ? { ...validation.spec, revoked: true } : validation.spec;
-  const stored = decodeState(deps.secrets.get(keyOf(namespace, stateSecretName(name))));
+  const stateSecret = deps.secrets.get(keyOf(namespace, stateSecretName(name)));
+  // A look-alike Secret (not labelled as state or not controlled by this
+  // token's uid) is never read: someone could plant token ids in it.
+  if (stateSecret !== undefined && !trustedState(stateSecret, token.uid)) {
+    return { reason: 'StateSecretNotOwned', message: `Secret ${stateSecretName(name)} exists but is not this token's state (not controlled by it); it is ignored. Delete it so the token's state can be written`, retryMs: 60_000 };
+  }
+  const stored = decodeState(stateSecret);
   const state = stored.state;
   const connection = await deps.resolver.resolve(namespace, spec);
   if ('reason' in connection) return connection;
   const capabilities = capabilityTable[spec.platform];
   const destination = await readDestination(deps, namespace, spec.secret.name);
-  const desired = desiredDestination(token, spec, state);
-  const current = state.current === undefined || state.revokedAt !== undefined ? undefined : {
-    record: recordOf(state.current),
-    observation: await observe(deps, key, connection, state.current, now),
-    ...(state.current.issued === undefined ? {} : { issued: state.current.issued }),
-  };
-  const facts: TokenFacts = {
+  const observation = state.current === undefined || state.revokedAt !== undefined ? undefined : await observe(deps, key, connection, state.current, now);
+  const secret = classifySecret(foundOf(destination, token.uid), spec, state);
+  // Only a step that would write into the namespace needs to know whether it is going away.
+  const mayWrite = !spec.revoked && (state.current === undefined || secret !== 'current' || observation?.state !== 'active');
+  const facts: TokenFacts = factsOf({
     spec,
     name: spec.displayName ?? name,
     capabilities,
     now,
-    ...(state.pending === undefined ? {} : { pendingCreate: { idempotencyKey: state.pending.key, reason: state.pending.reason } }),
-    ...(current === undefined ? {} : { current }),
-    ...(state.previous === undefined || state.revokedAt !== undefined ? {} : { previous: { record: recordOf(state.previous), revokeAt: new Date(state.previous.revokeAt) } }),
-    secret: destinationState(destination, desired, token.uid, state, spec),
-    valueKept: state.current?.value !== undefined,
-    ...(state.revokedAt === undefined ? {} : { revokedAt: new Date(state.revokedAt) }),
-  };
-  return { key, token, spec, warnings: validation.warnings.map((w) => `${formatPath(w.path)} ${w.message}`), capabilities, connection, stored, destination, desired, facts };
+    state,
+    ...(observation === undefined ? {} : { observation }),
+    secret,
+    terminating: mayWrite && (await namespaceTerminating(deps, namespace)),
+  });
+  return { key, token, spec, warnings: validation.warnings.map((w) => `${formatPath(w.path)} ${w.message}`), capabilities, connection, stored, destination, facts };
 }
 
-function recordOf(t: DurableToken): TokenRecord {
-  return { fingerprint: t.fingerprint, issuedAt: t.issuedAt, ...(t.id === undefined ? {} : { id: t.id }), ...(t.expiresAt === undefined ? {} : { expiresAt: t.expiresAt }) };
+// A deletion seen stays true; a live answer is re-asked soon, since the
+// state Secret's own finalizer already keeps a late one safe.
+const TerminatingTtlMs = 60_000;
+const LiveTtlMs = 1000;
+
+// A namespace being deleted loses every object in it at once; a token seeing
+// its Secret vanish then must not republish or reissue into it. Asked only
+// when a step would write, so a steady token costs nothing.
+async function namespaceTerminating(deps: GatherDeps, namespace: string): Promise<boolean> {
+  const known = deps.namespaces?.get(namespace);
+  if (known !== undefined && known.until > Date.now()) return known.terminating;
+  const ns = await deps.kube.get<KubeObject & { status?: { phase?: string } }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}`);
+  const terminating = ns === undefined || ns.metadata.deletionTimestamp !== undefined || ns.status?.phase === 'Terminating';
+  deps.namespaces?.set(namespace, { terminating, until: Date.now() + (terminating ? TerminatingTtlMs : LiveTtlMs) });
+  return terminating;
 }
+
 
 // Our Secrets are cached (label-selected watch). A Secret of that name that
 // is not in the cache is either absent or someone else's; only then ask.

@@ -10,6 +10,8 @@ export const ApiVersion = `${Group}/${Version}`;
 export const FieldManager = 'storefront-token-operator';
 /** Finalizer holds a StorefrontToken until its deletion policy has run. */
 export const Finalizer = 'sftoken.dev/finalizer';
+/** StateFinalizer keeps a token's state Secret until its deletion policy has run (namespace deletion removes everything at once). */
+export const StateFinalizer = 'sftoken.dev/state';
 
 /** ManagedByLabel marks every Secret the operator writes; watches select on it so only ours are cached. */
 export const ManagedByLabel = 'app.kubernetes.io/managed-by';

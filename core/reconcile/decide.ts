@@ -17,7 +17,7 @@ export type Decision =
   | { readonly action: 'revoke'; readonly reason: 'Revoked'; readonly message: string }
   | { readonly action: 'retractSecret'; readonly reason: 'Revoked'; readonly message: string }
   | { readonly action: 'blocked'; readonly reason: 'SecretNotOwned'; readonly message: string }
-  | { readonly action: 'wait'; readonly reason: 'Ready' | 'Revoked'; readonly message: string; readonly until?: Date };
+  | { readonly action: 'wait'; readonly reason: 'Ready' | 'Revoked' | 'Terminating'; readonly message: string; readonly until?: Date };
 
 type Check = (facts: TokenFacts) => Decision | undefined;
 
@@ -31,6 +31,7 @@ const checks: readonly Check[] = [
   inDoubtCreate, // a lost create response must be settled before anything else is issued
   revocation, // revoked: true wins over every repair and renewal
   foreignSecret, // never overwrite a Secret this token does not own
+  terminating, // a namespace being deleted gets no new token and no repair, only revocation
   noToken, // first issue
   deadToken, // revoked or expired at the platform: issue a replacement
   changedSpec, // desired settings differ from the token's
@@ -75,6 +76,11 @@ function revocation(facts: TokenFacts): Decision | undefined {
 function foreignSecret(facts: TokenFacts): Decision | undefined {
   if (facts.secret !== 'foreign') return undefined;
   return { action: 'blocked', reason: 'SecretNotOwned', message: `Secret ${facts.spec.secret.name} exists and is not owned by this token; rename spec.secret.name or delete that Secret` };
+}
+
+function terminating(facts: TokenFacts): Decision | undefined {
+  if (facts.terminating !== true) return undefined;
+  return { action: 'wait', reason: 'Terminating', message: 'The namespace is being deleted; nothing is issued or repaired, and the deletion policy runs when the token is deleted' };
 }
 
 function noToken(facts: TokenFacts): Decision | undefined {

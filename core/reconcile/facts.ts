@@ -47,4 +47,6 @@ export interface TokenFacts {
   readonly valueKept: boolean;
   /** revokedAt is set once every token of a revoked resource has been revoked. */
   readonly revokedAt?: Date;
+  /** terminating: the namespace is being deleted; only settling and revoking may happen. */
+  readonly terminating?: boolean;
 }
