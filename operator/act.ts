@@ -71,7 +71,7 @@ export async function act(deps: ActDeps, g: Gathered, decision: Decision): Promi
     },
     hooks: {
       crashPoint,
-      observed: (fingerprint, observation) => deps.observations.remember(g.key, fingerprint, observation, deps.now().getTime()),
+      observed: (fingerprint, observation) => { deps.observations.remember(g.key, fingerprint, observation, deps.now().getTime()); },
     },
   }, decision);
 }

@@ -102,7 +102,7 @@ export interface StorefrontTokenAvvyr {
   */
   readonly marketId?: string;
   /**
-  * Avvyr tenant id. Changing it replaces the resource (a new token; the old one follows the deletion policy).
+  * Avvyr tenant id, as in /v1/tenants/{tenantId}. Changing it replaces the resource (a new token; the old one follows the deletion policy).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#tenant_id StorefrontToken#tenant_id}
   */
@@ -1580,7 +1580,7 @@ export interface StorefrontTokenSecret {
   */
   readonly annotations?: { [key: string]: string };
   /**
-  * Data keys to write: the token value, and the non-secret expiry, origins and token id.
+  * Data keys to write, pairwise distinct: the token value, and the non-secret expiry, origins and token id.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#keys StorefrontToken#keys}
   */
@@ -1592,7 +1592,7 @@ export interface StorefrontTokenSecret {
   */
   readonly labels?: { [key: string]: string };
   /**
-  * Name of the Secret that receives the token.
+  * Name of the Secret that receives the token; not a state Secret (sftoken-state-*, sftoken-tfstate-*).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#name StorefrontToken#name}
   */

@@ -1,7 +1,7 @@
-import type { ObservedSpec } from '../../core/adapters/adapter.js';
-import type { Capabilities } from '../../core/adapters/capabilities.js';
-import type { SecretState, TokenFacts } from '../../core/reconcile/facts.js';
-import type { TokenState } from '../../core/adapters/adapter.js';
+import type { ObservedSpec, Observation, TokenState } from '../../core/adapters/adapter.js';
+import type { DurableState, DurableToken, PreviousToken } from '../../core/reconcile/durable-state.js';
+import type { SecretState } from '../../core/reconcile/facts.js';
+import { SecretValue } from '../../core/secret.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import type { TokenView } from './token-view.js';
 
@@ -33,61 +33,78 @@ export function tokenStateOf(status: string | undefined): TokenState {
 /** secretStateOf maps the refresh status to what the Secret holds. */
 export function secretStateOf(status: string | undefined): SecretState {
   if (status === 'secret_missing' || status === 'imported' || status === 'revoked') return 'missing';
-  if (status === 'secret_stale') return 'stale';
+  if (status === 'secret_stale' || status === 'secret_lost') return 'stale';
   if (status === 'secret_foreign') return 'foreign';
   return 'current';
 }
 
-/** FactsInput is what the provider knows when it decides. */
-export interface FactsInput {
-  readonly spec: StorefrontTokenSpec;
-  readonly name: string;
-  readonly capabilities: Capabilities;
-  readonly now: Date;
-  readonly view: TokenView;
-  readonly observed: ObservedSpec | undefined;
-  readonly tokenState: TokenState;
-  readonly secret: SecretState;
-  readonly valueKept: boolean;
+/** observationOf is what the last refresh said of the current token, for decide(). */
+export function observationOf(view: TokenView, observed: ObservedSpec | undefined): Observation {
+  return {
+    state: tokenStateOf(view.status),
+    ...(view.expiresAt === undefined ? {} : { expiresAt: new Date(view.expiresAt) }),
+    ...(observed === undefined ? {} : { observed }),
+  };
 }
 
-/** factsOf assembles decide()'s input from the provider's view of a resource. */
-export function factsOf(input: FactsInput): TokenFacts {
-  const { view } = input;
-  const expiresAt = view.expiresAt === undefined ? undefined : new Date(view.expiresAt);
-  const current =
-    view.fingerprint === undefined && view.tokenId === undefined
-      ? undefined
-      : {
-          record: {
-            fingerprint: view.fingerprint ?? 'unknown',
-            issuedAt: view.issuedAt ?? '',
-            ...(view.tokenId === undefined ? {} : { id: view.tokenId }),
-            ...(view.expiresAt === undefined ? {} : { expiresAt: view.expiresAt }),
-          },
-          observation: {
-            state: input.tokenState,
-            ...(expiresAt === undefined ? {} : { expiresAt }),
-            ...(input.observed === undefined ? {} : { observed: input.observed }),
-          },
-        };
-  const previous =
-    view.previousFingerprint === undefined || view.previousRevokeAt === undefined
-      ? undefined
-      : {
-          record: { fingerprint: view.previousFingerprint, issuedAt: '', ...(view.previousTokenId === undefined ? {} : { id: view.previousTokenId }) },
-          revokeAt: new Date(view.previousRevokeAt),
-        };
+/** KeptValues are token values found outside the state Secret: the destination's, or state's `value` under expose_value. */
+export interface KeptValues {
+  readonly current?: SecretValue | undefined;
+  readonly previous?: SecretValue | undefined;
+}
+
+/** keptValue is a value found somewhere, if it is the one with this fingerprint. */
+export function keptValue(value: string | undefined | null, fingerprint: string | undefined): SecretValue | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const secret = new SecretValue(value);
+  return fingerprint === undefined || secret.fingerprint === fingerprint ? secret : undefined;
+}
+
+/**
+ * stateFromView rebuilds a durable state from Terraform state alone, where
+ * no state Secret exists: an imported token (no value ever seen), resources
+ * from releases before the state Secret, and plans (which read no cluster).
+ */
+export function stateFromView(view: TokenView, values: KeptValues = {}): DurableState {
+  const hasCurrent = view.fingerprint !== undefined || view.tokenId !== undefined;
+  const currentValue = values.current;
+  const current: DurableToken | undefined = !hasCurrent ? undefined : {
+    fingerprint: view.fingerprint ?? 'imported',
+    issuedAt: view.issuedAt ?? '',
+    ...(view.tokenId === undefined ? {} : { id: view.tokenId }),
+    ...(view.expiresAt === undefined ? {} : { expiresAt: view.expiresAt }),
+    ...(currentValue === undefined ? {} : { value: currentValue }),
+  };
+  const previousValue = values.previous;
+  const previous: PreviousToken | undefined = view.previousFingerprint === undefined || view.previousRevokeAt === undefined ? undefined : {
+    fingerprint: view.previousFingerprint,
+    issuedAt: '',
+    revokeAt: view.previousRevokeAt,
+    retired: 'Rotated',
+    ...(view.previousTokenId === undefined ? {} : { id: view.previousTokenId }),
+    ...(previousValue === undefined ? {} : { value: previousValue }),
+  };
   return {
-    spec: input.spec,
-    name: input.name,
-    capabilities: input.capabilities,
-    now: input.now,
-    secret: input.secret,
-    valueKept: input.valueKept,
     ...(current === undefined ? {} : { current }),
     ...(previous === undefined ? {} : { previous }),
-    ...(view.revokedAt === undefined ? {} : { revokedAt: new Date(view.revokedAt) }),
+    ...(view.revokedAt === undefined ? {} : { revokedAt: view.revokedAt }),
+    history: [],
+    notes: [],
+  };
+}
+
+/** viewOfState is the computed attributes a durable state gives Terraform state. */
+export function viewOfState(state: DurableState): TokenView {
+  const { current, previous } = state;
+  return {
+    tokenId: current?.id,
+    fingerprint: current?.fingerprint,
+    issuedAt: current?.issuedAt === '' ? undefined : current?.issuedAt,
+    expiresAt: current?.expiresAt,
+    previousTokenId: previous?.id,
+    previousFingerprint: previous?.fingerprint,
+    previousRevokeAt: previous?.revokeAt,
+    revokedAt: state.revokedAt,
   };
 }
 

@@ -6,7 +6,9 @@ import type { PlanResult } from '../framework/resource.js';
 import { Unknown, isObjectValue, isUnknown, valuesEqual, type ObjectValue, type Value } from '../framework/value.js';
 import { specCodecs, type FieldCodec } from './codec.js';
 import { containsUnknown, fillDefaults, toSpec } from './convert.js';
-import { displayNameOf, factsOf, observedFromPrior, secretStateOf, tokenStateOf } from './facts.js';
+import { factsOf } from '../../core/reconcile/facts-of.js';
+import { SecretValue } from '../../core/secret.js';
+import { displayNameOf, observationOf, observedFromPrior, secretStateOf, stateFromView } from './facts.js';
 import { attributeOfView, viewOf, type ViewKey } from './token-view.js';
 import { parseSpec } from './validate.js';
 
@@ -134,16 +136,18 @@ function applyDecision(planned: Record<string, Value>, decision: Decision, issue
 function decisionFor(spec: StorefrontTokenSpec, prior: ObjectValue, now: Date): { decision: Decision; diagnostics: Diagnostic[]; issueAfter: boolean } {
   const view = viewOf(prior);
   const name = displayNameOf(spec);
+  // A plan reads no cluster: the refresh's status says whether a copy of
+  // the value is kept (everything but `secret_lost` and `imported`).
+  const valueKept = view.status !== 'secret_lost' && view.status !== 'imported';
+  const state = stateFromView(view, { current: valueKept ? new SecretValue(view.value ?? 'kept') : undefined });
   const facts = factsOf({
     spec,
     name,
     capabilities: capabilityTable[spec.platform],
     now,
-    view,
-    observed: observedFromPrior(spec, toSpec(specPart(prior), specCodecs), name),
-    tokenState: tokenStateOf(view.status),
+    state,
+    observation: observationOf(view, observedFromPrior(spec, toSpec(specPart(prior), specCodecs), name)),
     secret: secretStateOf(view.status),
-    valueKept: prior['expose_value'] === true && view.value !== undefined,
   });
   const decision = decide(facts);
   // decide() ends an overlap before issuing again (never three valid tokens);

@@ -4,8 +4,8 @@ import { specCodecs, type FieldCodec } from './codec.js';
 /** TYPE_NAME is the resource type; CDKTF derives the class name StorefrontToken from it. */
 export const TYPE_NAME = 'sftoken_storefront_token';
 
-/** SECRET_PREVIOUS_KEY is the Secret key holding the previous token during a rotation overlap. */
-export const SECRET_PREVIOUS_KEY = 'previousToken';
+/** SECRET_PREVIOUS_KEY is the Secret key holding the previous token during a rotation overlap (core's, for both front ends). */
+export { PREVIOUS_TOKEN_KEY as SECRET_PREVIOUS_KEY } from '../../core/delivery/secret-content.js';
 
 function describe(codec: FieldCodec): string | undefined {
   const parts = [codec.meta?.description];
@@ -46,7 +46,7 @@ export const computedAttributes: Readonly<Record<string, AttributeSchema>> = {
   issued_at: computedString('When the current token was issued (RFC 3339).'),
   expires_at: computedString('When the current token expires (RFC 3339); null when it never expires.'),
   renew_at: computedString('When the next apply will rotate the token (RFC 3339); null when it never expires.'),
-  status: computedString('What the last refresh found: `active`, `unknown` (the platform cannot be asked), `revoked`, `expired`, `missing` (gone at the platform), `secret_missing`, `secret_stale` (edited), `secret_foreign`, or `imported` (value not yet delivered).'),
+  status: computedString('What the last refresh found: `active`, `unknown` (the platform cannot be asked), `revoked`, `expired`, `missing` (gone at the platform), `secret_missing`, `secret_stale` (edited), `secret_lost` (missing or edited, and no copy of the value is kept: the next apply issues a new token), `secret_foreign`, or `imported` (value not yet delivered).'),
   previous_token_id: computedString('Platform reference of the previous token during a rotation overlap.'),
   previous_fingerprint: computedString('Fingerprint of the previous token during a rotation overlap.'),
   previous_revoke_at: computedString('When the previous token may be revoked: the first apply after this time revokes it.'),

@@ -185,15 +185,34 @@ ${extra}
     expect((await readSecret(kc, ns, 'av'))?.AVVYR_TOKEN).toBe(av);
   });
 
-  it('a deleted Secret is detected by refresh and repaired by the next apply', async () => {
+  it('a deleted Secret is detected by refresh and republished from the kept copy by the next apply', async () => {
+    const ns = await freshNamespace(kc);
+    const ws = await workspace(avvyr(ns, ['https://shop.example.test']));
+    ok(await ws.run(['apply', '-auto-approve', '-input=false']));
+    const old = (await readSecret(kc, ns, 'av'))?.AVVYR_TOKEN ?? '';
+    const issued = sandbox.inventory('avvyr').length;
+    const { CoreV1Api } = await import('@kubernetes/client-node');
+    await kc.makeApiClient(CoreV1Api).deleteNamespacedSecret({ name: 'av', namespace: ns });
+    const plan = await ws.run(['plan', '-input=false']);
+    expect(all(plan), "refresh reports the missing Secret").toMatch(/"secret_missing"/);
+    ok(await ws.run(['apply', '-auto-approve', '-input=false']));
+    expect((await readSecret(kc, ns, 'av'))?.AVVYR_TOKEN, 'the same token is published again').toBe(old);
+    expect(sandbox.inventory('avvyr'), 'nothing new was issued').toHaveLength(issued);
+    expect(await useToken(sandbox, 'avvyr', old)).toBe(200);
+    ok(await ws.run(['destroy', '-auto-approve', '-input=false']));
+  });
+
+  it('a Secret lost with its state Secret is reported as secret_lost, and the next apply issues a new token and revokes the lost one', async () => {
     const ns = await freshNamespace(kc);
     const ws = await workspace(avvyr(ns, ['https://shop.example.test']));
     ok(await ws.run(['apply', '-auto-approve', '-input=false']));
     const old = (await readSecret(kc, ns, 'av'))?.AVVYR_TOKEN ?? '';
     const { CoreV1Api } = await import('@kubernetes/client-node');
-    await kc.makeApiClient(CoreV1Api).deleteNamespacedSecret({ name: 'av', namespace: ns });
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.deleteNamespacedSecret({ name: 'av', namespace: ns });
+    await core.deleteNamespacedSecret({ name: 'sftoken-tfstate-av', namespace: ns });
     const plan = await ws.run(['plan', '-input=false']);
-    expect(all(plan), "refresh reports the missing Secret").toMatch(/"secret_missing"/);
+    expect(all(plan), 'refresh reports that no copy is kept').toMatch(/"secret_lost"/);
     ok(await ws.run(['apply', '-auto-approve', '-input=false']));
     const fresh = (await readSecret(kc, ns, 'av'))?.AVVYR_TOKEN ?? '';
     expect(fresh).not.toBe('');
