@@ -17,6 +17,7 @@ export type CoreErrorCode =
   | 'ERR_PLATFORM_TIMEOUT'
   | 'ERR_PLATFORM_PROTOCOL'
   | 'ERR_CREATE_IN_DOUBT'
+  | 'ERR_SCOPE_NOT_FOUND'
   | 'ERR_ABORTED';
 
 const brand = Symbol.for('storefront-token.CoreError');

@@ -28,6 +28,8 @@ export interface ControllerDeps extends GatherDeps, ActDeps {
 }
 
 const noRetry = undefined;
+/** ScopeRetryMs is how long a token whose scope does not exist waits before asking again. */
+const ScopeRetryMs = 5 * 60_000;
 
 /**
  * makeReconciler returns the StorefrontToken reconciler: gather facts,
@@ -174,7 +176,12 @@ async function reportFailure(deps: ControllerDeps, object: StorefrontTokenObject
   if (synced?.reason !== reason || synced.message !== message) emit(deps, latest, { type: 'Warning', reason, message });
   // act may have persisted steps before failing; show what is stored now.
   const state = storedState(deps, g.token.namespace, g.token.name, g.token.uid) ?? g.stored.state;
-  await writeStatus(deps, latest, state, { ...outcomeOf(decision), ready: false, error: { reason, message } }, { gathered: g }).catch(() => undefined);
+  // A scope that does not exist will not appear by retrying fast: say so on
+  // Ready (not "issuing") and look again slowly, or when the spec changes.
+  const settled = isCoreError(error, 'ERR_SCOPE_NOT_FOUND');
+  const outcome = settled ? { ready: false, reason, message: error.message, error: { reason, message } } : { ...outcomeOf(decision), ready: false, error: { reason, message } };
+  await writeStatus(deps, latest, state, outcome, { gathered: g }).catch(() => undefined);
+  if (settled) return ScopeRetryMs;
   throw error;
 }
 

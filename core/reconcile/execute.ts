@@ -10,6 +10,7 @@ import { historyOf, HISTORY_LIMIT, withNote, type DurableState, type DurableToke
 import type { IssueReason } from './facts.js';
 import type { Destination, EventNote, ExecuteHooks, PlatformGate, TokenStore } from './ports.js';
 import { scheduleFor } from './schedule.js';
+import { scopeNotFound } from './scope.js';
 
 // execute carries out one Decision for both front ends. Every change of
 // durable state is one TokenStore.save, made before the effect it enables
@@ -157,7 +158,7 @@ async function issue(x: Execution, reason: IssueReason): Promise<StepResult> {
     if (isCoreError(error, 'ERR_CREATE_IN_DOUBT')) return { changed: true };
     const { pending: _failed, ...rest } = x.store.state;
     await x.store.save(rest);
-    throw error;
+    throw isCoreError(error, 'ERR_PLATFORM_NOT_FOUND') ? scopeNotFound(x.spec, error) : error;
   }
   crash(x, 'afterCreate');
   const token = durable(issued, issued.issuedAt);

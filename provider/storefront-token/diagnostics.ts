@@ -17,6 +17,7 @@ const SUMMARIES: Readonly<Record<CoreErrorCode, string>> = {
   ERR_PLATFORM_TIMEOUT: 'Platform Timed Out',
   ERR_PLATFORM_PROTOCOL: 'Unexpected Platform Response',
   ERR_CREATE_IN_DOUBT: 'Token Create In Doubt',
+  ERR_SCOPE_NOT_FOUND: 'Token Scope Not Found',
   ERR_ABORTED: 'Operation Cancelled',
 };
 

@@ -79,6 +79,21 @@ const cases: { name: string; reason: string; run: (ctx: Ctx) => Promise<void> }[
     },
   },
   {
+    name: 'ScopeNotFound',
+    reason: 'a tenant that does not exist at the platform shows on Ready as ScopeNotFound naming the field, not as an endless first issue',
+    async run({ ns }) {
+      const before = sandbox.inventory('avvyr').length;
+      await applyIn(cluster, ns, example('avvyr', (s) => ({ ...s, avvyr: { ...(s['avvyr'] as Record<string, unknown>), tenantId: 'no-such-tenant' } })));
+      const t = await waitFor('ScopeNotFound', async () => {
+        const x = await token(ns, 'nordic-storefront');
+        return condition(x, 'Ready')?.reason === 'ScopeNotFound' ? x : undefined;
+      });
+      expect(condition(t, 'Ready')?.message).toContain('spec.avvyr.tenantId "no-such-tenant"');
+      expect(condition(t, 'Issuing')?.status ?? 'False', 'not shown as issuing').not.toBe('True');
+      expect(sandbox.inventory('avvyr').length, 'nothing issued').toBe(before);
+    },
+  },
+  {
     name: 'SecretDeletedIsRepublished',
     reason: 'a deleted Secret is published again from the durable copy, without a new token',
     async run({ ns }) {
