@@ -1,8 +1,8 @@
-import { CF_PERMISSION_GROUPS } from '../../../sandbox/index.js';
-import { SecretValue } from '../../secret.js';
-import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from '../../schema/storefront-token.js';
-import { describeAdapterContract } from '../../testing/adapter-contract.js';
-import { cloudflareAdapter } from './adapter.js';
+import { CF_PERMISSION_GROUPS } from '../../sandbox/index.js';
+import { SecretValue } from '../../core/secret.js';
+import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
+import { describeAdapterContract } from './contract.js';
+import { cloudflareAdapter } from '../../core/adapters/cloudflare/adapter.js';
 
 describeAdapterContract('cloudflare', (sandbox) => {
   const p = sandbox.platforms.cloudflare;

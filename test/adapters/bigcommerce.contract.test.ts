@@ -1,7 +1,7 @@
-import { SecretValue } from '../../secret.js';
-import { storefrontTokenSpecSchema } from '../../schema/storefront-token.js';
-import { describeAdapterContract } from '../../testing/adapter-contract.js';
-import { bigcommerceAdapter } from './adapter.js';
+import { SecretValue } from '../../core/secret.js';
+import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
+import { describeAdapterContract } from './contract.js';
+import { bigcommerceAdapter } from '../../core/adapters/bigcommerce/adapter.js';
 
 const ORIGIN = 'https://shop.example.com';
 

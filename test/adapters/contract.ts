@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isCoreError, type CoreError } from '../errors.js';
-import { SecretValue } from '../secret.js';
-import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
-import type { Connection, IssueRequest, IssuedToken, PlatformAdapter, PlatformCall, PlatformClient, TokenRef } from '../adapters/adapter.js';
+import { isCoreError, type CoreError } from '../../core/errors.js';
+import { SecretValue } from '../../core/secret.js';
+import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
+import type { Connection, IssueRequest, IssuedToken, PlatformAdapter, PlatformCall, PlatformClient, TokenRef } from '../../core/adapters/adapter.js';
 import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
 import { ScriptedRandom } from './scripted-random.js';
 

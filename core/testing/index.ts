@@ -1,2 +1,0 @@
-export * from './adapter-contract.js';
-export * from './scripted-random.js';
