@@ -1,9 +1,12 @@
 import type { z } from 'zod';
+import type { AdmissionRule } from '../schema/admission.js';
 import { platformConnectionSpecSchema } from '../schema/connection.js';
 import { storefrontTokenStatusSchema } from '../schema/status.js';
 import { storefrontTokenSpecSchema } from '../schema/storefront-token.js';
 import { walkFields } from '../schema/walk.js';
+import { addRules, limitsAsRules, nonBlocking } from './admission.js';
 import { propertiesOf, toOpenApiSchema, type JsonSchema } from './json-schema.js';
+import { specRules } from './spec-rules.js';
 
 /** apiGroup is the API group of every storefront-token custom resource. */
 export const apiGroup = 'sftoken.dev';
@@ -13,15 +16,17 @@ export const apiVersion = 'v1alpha1';
 /**
  * generateCrds builds the three CustomResourceDefinitions from the zod
  * schemas and their field metadata: immutable fields get CEL transition rules,
- * one-way flags a rule that forbids going back, and everything else follows
- * the schema. The output is structural (no $ref, no additionalProperties next
- * to properties), so `kubectl explain` works.
+ * one-way flags a rule that forbids going back, the CEL twins of zod checks
+ * and the cross-field rules refuse at admission what validateSpec refuses,
+ * and required fields, enums and limits are CEL rules too, so one mistake
+ * gives one message (see admission.ts). The output is structural (no $ref,
+ * no additionalProperties next to properties), so `kubectl explain` works.
  */
 export function generateCrds(): JsonSchema[] {
   return [
     crd({
       kind: 'StorefrontToken', plural: 'storefronttokens', shortNames: ['sft'], scope: 'Namespaced',
-      spec: withTransitionRules(storefrontTokenSpecSchema), status: structural(toOpenApiSchema(storefrontTokenStatusSchema, 'kubernetes')),
+      spec: specSchema(storefrontTokenSpecSchema, specRules()), status: structural(toOpenApiSchema(storefrontTokenStatusSchema, 'kubernetes')),
       printerColumns: [
         { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
         { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
@@ -34,7 +39,7 @@ export function generateCrds(): JsonSchema[] {
     ...(['PlatformConnection', 'ClusterPlatformConnection'] as const).map((kind) => crd({
       kind, plural: `${kind.toLowerCase()}s`, shortNames: [kind === 'PlatformConnection' ? 'pconn' : 'cpconn'],
       scope: kind === 'PlatformConnection' ? 'Namespaced' : 'Cluster',
-      spec: withTransitionRules(platformConnectionSpecSchema), status: connectionStatus,
+      spec: specSchema(platformConnectionSpecSchema, []), status: connectionStatus,
       printerColumns: [
         { name: 'Platform', type: 'string', jsonPath: '.spec.platform' },
         { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
@@ -93,11 +98,21 @@ function conditionSchema(): JsonSchema {
   };
 }
 
+// The spec as admitted: the schema with its CEL twins and limits as rules,
+// the cross-field rules on the root, transition rules, then required and
+// enum as rules.
+function specSchema(schema: z.ZodType, rules: readonly AdmissionRule[]): JsonSchema {
+  const json = structural(toOpenApiSchema(schema, 'kubernetes', { override: limitsAsRules }));
+  addRules(json, rules);
+  withTransitionRules(json, schema);
+  return nonBlocking(json);
+}
+
 // Adds CEL rules from field metadata. Rules sit on the parent object so they
 // also catch an optional immutable field being added or removed, which a
 // rule on the field itself (evaluated only when both sides exist) would miss.
-function withTransitionRules(schema: z.ZodType): JsonSchema {
-  const json = structural(toOpenApiSchema(schema, 'kubernetes'));
+// A required field is guarded too: its absence is reported by its own rule.
+function withTransitionRules(json: JsonSchema, schema: z.ZodType): void {
   walkFields(schema, ({ path, meta }) => {
     if (meta === undefined || (meta.change !== 'immutable' && meta.oneWay !== true)) return;
     const name = path.at(-1) ?? '';
@@ -107,12 +122,10 @@ function withTransitionRules(schema: z.ZodType): JsonSchema {
     const rule = meta.oneWay === true
       ? { rule: `!has(oldSelf.${name}) || !oldSelf.${name} || (has(self.${name}) && self.${name})`, message: `${path.join('.')} cannot be set back to false once true: revocation is permanent`, fieldPath: `.${name}` }
       : required
-        ? { rule: `self.${name} == oldSelf.${name}`, message: `${path.join('.')} is immutable: it names the token's scope`, fieldPath: `.${name}` }
+        ? { rule: `!has(self.${name}) || !has(oldSelf.${name}) || self.${name} == oldSelf.${name}`, message: `${path.join('.')} is immutable: it names the token's scope`, fieldPath: `.${name}` }
         : { rule: `has(self.${name}) == has(oldSelf.${name}) && (!has(self.${name}) || self.${name} == oldSelf.${name})`, message: `${path.join('.')} is immutable: it names the token's scope`, fieldPath: `.${name}` };
-    const rules = (parent['x-kubernetes-validations'] ??= []) as JsonSchema[];
-    rules.push(rule);
+    addRules(parent, [rule]);
   });
-  return json;
 }
 
 function nodeAt(root: JsonSchema, path: readonly string[]): JsonSchema | undefined {

@@ -40,7 +40,7 @@ function row({ path, schema, inner, meta }: FieldVisit): string {
   const cells = [
     `\`${path.join('.')}\``,
     typeName(inner),
-    optional ? 'no' : 'yes',
+    optional ? (meta?.requiredOn === undefined ? 'no' : `on ${meta.requiredOn.join(', ')}`) : 'yes',
     defaultValue,
     changeWords[meta?.change ?? 'local'] ?? '',
     meta?.platforms?.join(', ') ?? 'all',

@@ -36,6 +36,8 @@ export interface FieldMeta {
   readonly platforms?: readonly PlatformName[];
   /** surfaces lists the front ends that expose the field; absent means both. */
   readonly surfaces?: readonly Surface[];
+  /** requiredOn lists the front ends on which an optional field must be set (the CRD marks it required there). */
+  readonly requiredOn?: readonly Surface[];
   /** emptyWarning, for array fields, is the warning raised when the array is empty. */
   readonly emptyWarning?: string;
   /** example is shown in generated docs. */
@@ -52,4 +54,13 @@ export const fieldMeta = z.registry<FieldMeta>();
 export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
   fieldMeta.add(schema, meta);
   return schema;
+}
+
+/**
+ * requirement turns a field description into the reason it is required, for
+ * messages such as "is required on kubernetes: connection (…) used to manage
+ * the token": lower-case start, no full stop.
+ */
+export function requirement(description: string): string {
+  return `${description.charAt(0).toLowerCase()}${description.slice(1)}`.replace(/\.$/, '');
 }

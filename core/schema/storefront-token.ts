@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import { admit, celList } from './admission.js';
+import { cidrSchema } from './cidr.js';
 import { durationSchema } from './duration.js';
+import { avvyrIdSchema, channelIdSchema, cloudflareIdSchema, storeHashSchema } from './ids.js';
 import { field } from './meta.js';
 import { originSchema } from './origin.js';
 import { platformSchema } from './platform.js';
+import { secretKeysSchema } from './secret-keys.js';
+import { secretNameSchema } from './secret-name.js';
 
 // The StorefrontToken spec: one declaration per field, each with the metadata
 // the CRD, Terraform schema and docs generators read. Platform blocks hold the
@@ -11,7 +16,6 @@ import { platformSchema } from './platform.js';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const secretKey = /^[-._a-zA-Z0-9]+$/;
 
 /** bigcommerceTokenKinds are the three BigCommerce token endpoints. */
 export const bigcommerceTokenKinds = ['storefront', 'private', 'customerImpersonation'] as const;
@@ -20,8 +24,8 @@ export const bigcommerceTokenKinds = ['storefront', 'private', 'customerImperson
 export const bigcommerceScopes = ['Unauthenticated', 'Customer', 'B2B'] as const;
 
 /** bigcommerceSpecSchema is the BigCommerce block: store, token kind, channels, scopes, origins. */
-export const bigcommerceSpecSchema = z.strictObject({
-  storeHash: field(z.string().regex(/^[a-z0-9]{1,32}$/, { message: 'must be the store hash from the API path, lowercase letters and digits' }), {
+export const bigcommerceSpecSchema = admit(z.strictObject({
+  storeHash: field(storeHashSchema, {
     description: 'Store hash, as in https://api.bigcommerce.com/stores/{storeHash}/v3.',
     change: 'immutable',
     example: 'abc123xyz',
@@ -30,12 +34,12 @@ export const bigcommerceSpecSchema = z.strictObject({
     description: 'Token kind: storefront (browser, CORS-bound), private (server-to-server, scoped) or customerImpersonation (server-side, acts for any customer).',
     change: 'immutable',
   }),
-  channelIds: field(z.array(z.number().int().min(1, { message: 'must be a channel id of 1 or more' })).min(1, { message: 'must list at least one channel id' }), {
+  channelIds: field(z.array(channelIdSchema).min(1, { message: 'must list at least one channel id' }), {
     description: 'Channels the token is valid for; baked into the JWT, so a change issues a new token.',
     change: 'rotate',
     example: '[1]',
   }),
-  scopes: field(z.array(z.enum(bigcommerceScopes)).min(1, { message: 'must list at least one scope' }).optional(), {
+  scopes: field(z.array(z.enum(bigcommerceScopes)).min(1, { message: 'must list at least one scope' }).max(bigcommerceScopes.length, { message: `must list at most the ${bigcommerceScopes.length} scopes, each once` }).optional(), {
     description: 'Private tokens only: the GraphQL scopes granted (Unauthenticated, Customer, B2B).',
     change: 'rotate',
   }),
@@ -56,35 +60,43 @@ export const bigcommerceSpecSchema = z.strictObject({
   if (block.kind !== 'storefront' && block.allowedCorsOrigins !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['allowedCorsOrigins'], message: `applies only to storefront tokens; ${block.kind} tokens are not used from browsers` });
   }
-});
+}), [
+  // The same three rules at admission, naming the kinds they apply to, so
+  // an unknown kind reports only itself.
+  { rule: "!has(self.kind) || self.kind != 'private' || has(self.scopes)", message: 'is required for private tokens', fieldPath: '.scopes', reason: 'FieldValueRequired' },
+  { rule: `!has(self.kind) || !(self.kind in ${celList(bigcommerceTokenKinds.filter((k) => k !== 'private'))}) || !has(self.scopes)`, messageExpression: "'applies only to private tokens, not ' + self.kind + ' tokens'", fieldPath: '.scopes', reason: 'FieldValueForbidden' },
+  { rule: `!has(self.kind) || !(self.kind in ${celList(bigcommerceTokenKinds.filter((k) => k !== 'storefront'))}) || !has(self.allowedCorsOrigins)`, messageExpression: "'applies only to storefront tokens; ' + self.kind + ' tokens are not used from browsers'", fieldPath: '.allowedCorsOrigins', reason: 'FieldValueForbidden' },
+]);
 
 /** cloudflarePolicySchema is one Cloudflare token policy. */
 export const cloudflarePolicySchema = z.strictObject({
   effect: field(z.enum(['allow', 'deny']).default('allow'), { description: 'Whether the policy allows or denies the permission groups on the resources.' }),
-  permissionGroups: field(z.array(z.string().min(1)).min(1, { message: 'must list at least one permission group id' }), {
+  permissionGroups: field(z.array(cloudflareIdSchema('permission group id')).min(1, { message: 'must list at least one permission group id' }), {
     description: 'Permission group ids, as listed by GET /accounts/{account_id}/tokens/permission_groups.',
   }),
-  resources: field(z.record(z.string().min(1), z.string().min(1)).refine((r) => Object.keys(r).length > 0, { message: 'must name at least one resource' }), {
+  resources: field(admit(z.record(z.string().min(1), z.string().min(1)).refine((r) => Object.keys(r).length > 0, { message: 'must name at least one resource' }), [
+    { rule: 'self.size() > 0', message: 'must name at least one resource' },
+  ]), {
     description: 'Resources the policy covers, e.g. {"com.cloudflare.api.account.<account_id>": "*"}; a value may be a JSON object for nested scopes.',
   }),
 });
 
-const cidr = z.string().refine((text) => isCidr(text), { message: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24' });
-
 /** cloudflareSpecSchema is the Cloudflare block: account, policies, IP condition, not-before. */
 export const cloudflareSpecSchema = z.strictObject({
-  accountId: field(z.string().regex(/^[0-9a-f]{32}$/, { message: 'must be the 32-character hex account id' }), {
+  accountId: field(cloudflareIdSchema('account id'), {
     description: 'Account that owns the token.',
     change: 'immutable',
   }),
-  policies: field(z.array(cloudflarePolicySchema).min(1, { message: 'must list at least one policy' }), {
+  // 50 is our bound, not a documented Cloudflare limit: CEL rules on each
+  // policy need a bounded list to be admitted.
+  policies: field(z.array(cloudflarePolicySchema).min(1, { message: 'must list at least one policy' }).max(50, { message: 'must list at most 50 policies' }), {
     description: 'Access policies; updated in place on the existing token.',
     change: 'inPlace',
   }),
   condition: field(z.strictObject({
     requestIp: z.strictObject({
-      in: field(z.array(cidr).optional(), { description: 'Client IP ranges the token may be used from.' }),
-      notIn: field(z.array(cidr).optional(), { description: 'Client IP ranges the token may not be used from.' }),
+      in: field(z.array(cidrSchema).max(100).optional(), { description: 'Client IP ranges the token may be used from.' }),
+      notIn: field(z.array(cidrSchema).max(100).optional(), { description: 'Client IP ranges the token may not be used from.' }),
     }),
   }).optional(), {
     description: 'Restricts where the token may be used from; updated in place.',
@@ -105,13 +117,13 @@ export const wizcommerceSpecSchema = z.strictObject({
 });
 
 /** avvyrSpecSchema is the Avvyr block: tenant or market level, and allowed origins. */
-export const avvyrSpecSchema = z.strictObject({
-  tenantId: field(z.string().min(1).max(64), { description: 'Avvyr tenant id.', change: 'immutable' }),
+export const avvyrSpecSchema = admit(z.strictObject({
+  tenantId: field(avvyrIdSchema('tenant id'), { description: 'Avvyr tenant id, as in /v1/tenants/{tenantId}.', change: 'immutable' }),
   level: field(z.enum(['tenant', 'market']).default('tenant'), {
     description: 'tenant: shared across all markets; market: scoped to marketId.',
     change: 'immutable',
   }),
-  marketId: field(z.string().min(1).max(64).optional(), { description: 'Market id; required when level is market.', change: 'immutable' }),
+  marketId: field(avvyrIdSchema('market id').optional(), { description: 'Market id; required when level is market.', change: 'immutable' }),
   allowedOrigins: field(z.array(originSchema).max(20, { message: 'must list at most 20 origins' }).default([]), {
     description: 'Browser origins allowed to use the token; empty allows every origin (development only). Updated in place.',
     change: 'inPlace',
@@ -124,24 +136,22 @@ export const avvyrSpecSchema = z.strictObject({
   if (block.level === 'tenant' && block.marketId !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['marketId'], message: 'must not be set when level is tenant' });
   }
-});
+}), [
+  { rule: "!has(self.level) || self.level != 'market' || has(self.marketId)", message: 'is required when level is market', fieldPath: '.marketId', reason: 'FieldValueRequired' },
+  { rule: "!has(self.level) || self.level != 'tenant' || !has(self.marketId)", message: 'must not be set when level is tenant', fieldPath: '.marketId', reason: 'FieldValueForbidden' },
+]);
 
 /** secretSpecSchema says which Kubernetes Secret receives the issued value, and how. */
 export const secretSpecSchema = z.strictObject({
-  name: field(z.string().max(253).regex(dnsSubdomain, { message: 'must be a valid Kubernetes object name (lowercase letters, digits, - and .)' }), {
-    description: 'Name of the Secret that receives the token.',
+  name: field(secretNameSchema, {
+    description: 'Name of the Secret that receives the token; not a state Secret (sftoken-state-*, sftoken-tfstate-*).',
   }),
   namespace: field(z.string().max(63).regex(dnsLabel, { message: 'must be a valid Kubernetes namespace name' }).optional(), {
     description: 'Namespace of the Secret (Terraform only; the operator always writes into the token\'s own namespace).',
     surfaces: ['terraform'],
   }),
-  keys: field(z.strictObject({
-    token: z.string().regex(secretKey).default('token'),
-    expiresAt: z.string().regex(secretKey).default('expiresAt'),
-    origins: z.string().regex(secretKey).default('origins'),
-    tokenId: z.string().regex(secretKey).default('tokenId'),
-  }).default({ token: 'token', expiresAt: 'expiresAt', origins: 'origins', tokenId: 'tokenId' }), {
-    description: 'Data keys to write: the token value, and the non-secret expiry, origins and token id.',
+  keys: field(secretKeysSchema, {
+    description: 'Data keys to write, pairwise distinct: the token value, and the non-secret expiry, origins and token id.',
   }),
   labels: field(z.record(z.string(), z.string()).default({}), { description: 'Labels added to the Secret.' }),
   annotations: field(z.record(z.string(), z.string()).default({}), { description: 'Annotations added to the Secret.' }),
@@ -151,7 +161,7 @@ export const secretSpecSchema = z.strictObject({
 });
 
 /** lifetimeSchema is how long an issued token lives: a rolling ttl or a fixed time. */
-export const lifetimeSchema = z.strictObject({
+export const lifetimeSchema = admit(z.strictObject({
   ttl: field(durationSchema.optional(), { description: 'Lifetime of each issued token, e.g. 720h; rotation renews before it ends.', example: '720h' }),
   expiresAt: field(z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time such as 2026-12-01T00:00:00Z' }).optional(), {
     description: 'A fixed expiry time for the token.',
@@ -160,7 +170,7 @@ export const lifetimeSchema = z.strictObject({
   if ((lifetime.ttl === undefined) === (lifetime.expiresAt === undefined)) {
     ctx.addIssue({ code: 'custom', path: [], message: 'must set exactly one of ttl or expiresAt' });
   }
-});
+}), [{ rule: 'has(self.ttl) != has(self.expiresAt)', message: 'must set exactly one of ttl or expiresAt' }]);
 
 /** rotationSchema says when a token is renewed and how long the previous one stays valid. */
 export const rotationSchema = z.strictObject({
@@ -183,10 +193,13 @@ export const connectionRefSchema = z.strictObject({
 
 /** storefrontTokenSpecSchema is the desired state of one StorefrontToken. */
 export const storefrontTokenSpecSchema = z.strictObject({
-  platform: field(platformSchema, { description: 'Platform that issues the token: bigcommerce, cloudflare, wizcommerce or avvyr.', change: 'immutable' }),
+  // A copy: the connection schema describes the same enum in its own words,
+  // and a registry holds one description per schema instance.
+  platform: field(platformSchema.clone(), { description: 'Platform that issues the token: bigcommerce, cloudflare, wizcommerce or avvyr.', change: 'immutable' }),
   connectionRef: field(connectionRefSchema.optional(), {
     description: 'Connection (platform, base URL, credentials) used to manage the token.',
     surfaces: ['kubernetes'],
+    requiredOn: ['kubernetes'],
   }),
   displayName: field(z.string().min(1).max(100).optional(), {
     description: 'Name shown in the platform\'s console, where it has one; defaults to the resource name.',
@@ -213,11 +226,3 @@ export const storefrontTokenSpecSchema = z.strictObject({
 export type StorefrontTokenSpecInput = z.input<typeof storefrontTokenSpecSchema>;
 /** StorefrontTokenSpec is the spec after parsing, with defaults filled in. */
 export type StorefrontTokenSpec = z.output<typeof storefrontTokenSpecSchema>;
-
-function isCidr(text: string): boolean {
-  const [address, prefix, ...rest] = text.split('/');
-  if (address === undefined || prefix === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
-  const bits = Number(prefix);
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return bits <= 32 && address.split('.').every((o) => Number(o) <= 255);
-  return address.includes(':') && /^[0-9a-fA-F:.]+$/.test(address) && bits <= 128;
-}

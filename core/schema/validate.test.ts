@@ -50,6 +50,20 @@ describe('validateSpec rejects bad input with the field and the reason', () => {
     { name: 'secret namespace on Kubernetes', reason: 'the operator writes only into the token namespace', input: withField(avvyr, { secret: { name: 's', namespace: 'other' } }), path: 'spec.secret.namespace', message: /not available on kubernetes/ },
     { name: 'no connection on Kubernetes', reason: 'the operator needs to know which connection to use', input: withField(avvyr, { connectionRef: undefined }), path: 'spec.connectionRef', message: /required/ },
     { name: 'missing secret', reason: 'the token must be delivered somewhere', input: withField(avvyr, { secret: undefined }), path: 'spec.secret', message: /required/ },
+    { name: 'token and token id share a key', reason: 'the Secret would hold the token id instead of the token', input: withField(avvyr, { secret: { name: 's', keys: { token: 'value', tokenId: 'value' } } }), path: 'spec.secret.keys.tokenId', message: /must differ from secret\.keys\.token: both name the data key "value"/ },
+    { name: 'token under the expiry key', reason: 'the error goes on the key the person changed, not on the default it collides with', input: withField(avvyr, { secret: { name: 's', keys: { token: 'expiresAt' } } }), path: 'spec.secret.keys.token', message: /must differ from secret\.keys\.expiresAt/ },
+    { name: 'origins under the token key', reason: 'any two keys clash, not only the token', input: withField(avvyr, { secret: { name: 's', keys: { origins: 'token' } } }), path: 'spec.secret.keys.origins', message: /must differ from secret\.keys\.token/ },
+    { name: 'secret key ..', reason: 'Kubernetes refuses . and .. as data keys', input: withField(avvyr, { secret: { name: 's', keys: { token: '..' } } }), path: 'spec.secret.keys.token', message: /Secret data key/ },
+    { name: 'secret is the operator state', reason: 'sftoken-state-* holds what revocation needs', input: withField(avvyr, { secret: { name: 'sftoken-state-shop' } }), path: 'spec.secret.name', message: /reserved for the state Secrets/ },
+    { name: 'secret is the provider state', reason: 'sftoken-tfstate-* is the Terraform provider\'s', input: withField(avvyr, { secret: { name: 'sftoken-tfstate-shop' } }), path: 'spec.secret.name', message: /must not start with sftoken-state- or sftoken-tfstate-/ },
+    { name: 'tenant id with a path', reason: 'a / or .. in the tenant id would change the API path', input: withField(avvyr, { avvyr: { tenantId: 'a/../b' } }), path: 'spec.avvyr.tenantId', message: /Avvyr tenant id/ },
+    { name: 'market id with a dot', reason: 'market ids go into the path too', input: withField(avvyr, { avvyr: { tenantId: 't1', level: 'market', marketId: '..' } }), path: 'spec.avvyr.marketId', message: /Avvyr market id/ },
+    { name: 'store hash with a slash', reason: 'the store hash is a path segment', input: withField(bigcommerce, { bigcommerce: { storeHash: 'abc/def', channelIds: [1] } }), path: 'spec.bigcommerce.storeHash', message: /store hash/ },
+    { name: 'permission group not an id', reason: 'Cloudflare permission group ids are 32 hex', input: withField(cloudflare, { cloudflare: { accountId: '0123456789abcdef0123456789abcdef', policies: [{ permissionGroups: ['Zone Read'], resources: { x: '*' } }] } }), path: 'spec.cloudflare.policies[0].permissionGroups[0]', message: /32-character hex permission group id/ },
+    { name: 'CIDR with a leading zero', reason: 'the API server reads CIDRs the way Go does, which refuses octal-looking octets', input: withField(cloudflare, { cloudflare: { ...cloudflare.cloudflare, condition: { requestIp: { in: ['010.0.0.0/8'] } } } }), path: 'spec.cloudflare.condition.requestIp.in[0]', message: /CIDR/ },
+    { name: 'CIDR with a zone', reason: 'a prefix has no IPv6 zone', input: withField(cloudflare, { cloudflare: { ...cloudflare.cloudflare, condition: { requestIp: { in: ['fe80::1%eth0/64'] } } } }), path: 'spec.cloudflare.condition.requestIp.in[0]', message: /CIDR/ },
+    { name: 'origin with an underscore host', reason: 'the CRD matches origins by pattern, so validateSpec refuses what it refuses', input: withField(avvyr, { avvyr: { tenantId: 't1', allowedOrigins: ['https://shop_x.example.com'] } }), path: 'spec.avvyr.allowedOrigins[0]', message: /lowercase host name/ },
+    { name: 'duration too long', reason: 'nine digits per unit keep CEL arithmetic inside int64', input: withField(cloudflare, { lifetime: { ttl: '1234567890h' } }), path: 'spec.lifetime.ttl', message: /duration/ },
   ];
   it.each(cases)('fails: $name ($reason)', ({ input, path, message }) => {
     const result = validateSpec(input, options);
@@ -58,6 +72,11 @@ describe('validateSpec rejects bad input with the field and the reason', () => {
     const issue = result.issues.find((i) => formatPath(i.path) === path);
     expect(issue, `issues were: ${JSON.stringify(result.issues)}`).toBeDefined();
     expect(issue?.message).toMatch(message);
+  });
+
+  it('names the lifetime in the renewBefore message', () => {
+    const result = validateSpec(withField(bigcommerce, { rotation: { renewBefore: '800h' } }), options);
+    expect(result.ok ? [] : result.issues.map((i) => i.message)).toContain('must be shorter than the token lifetime (800h is not shorter than 720h)');
   });
 
   it.each([
@@ -74,6 +93,23 @@ describe('validateSpec rejects bad input with the field and the reason', () => {
     const result = validateSpec(withField(avvyr, { avvyr: { tenantId: 't1', allowedOrigins: [] } }), options);
     expect(result.ok).toBe(true);
     expect(result.ok && result.warnings.map((w) => formatPath(w.path))).toEqual(['spec.avvyr.allowedOrigins']);
+  });
+});
+
+describe('validateSpec on terraform (what terraform validate runs) refuses the same', () => {
+  const terraform: ValidateOptions = { ...options, surface: 'terraform' };
+  const tf = (input: StorefrontTokenSpecInput): StorefrontTokenSpecInput => ({ ...input, connectionRef: undefined });
+  it.each([
+    { name: 'tenant id with a path', reason: 'issue 11: tenantId "a/../b" was accepted and Ready waited forever', input: withField(tf(avvyr), { avvyr: { tenantId: 'a/../b' } }), path: 'spec.avvyr.tenantId' },
+    { name: 'keys that clash', reason: 'issue 11: the Secret held the token id instead of the token', input: withField(tf(avvyr), { secret: { name: 's', keys: { token: 'value', tokenId: 'value' } } }), path: 'spec.secret.keys.tokenId' },
+    { name: 'a state Secret', reason: 'the provider state Secret must not be overwritten by a token', input: withField(tf(avvyr), { secret: { name: 'sftoken-tfstate-shop' } }), path: 'spec.secret.name' },
+  ])('fails: $name ($reason)', ({ input, path }) => {
+    const result = validateSpec(input, terraform);
+    expect(result.ok ? [] : result.issues.map((i) => formatPath(i.path))).toEqual([path]);
+  });
+
+  it('does not require connectionRef, which is Kubernetes only', () => {
+    expect(validateSpec(tf(avvyr), terraform).ok).toBe(true);
   });
 });
 

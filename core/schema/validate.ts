@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { Capabilities } from '../adapters/capabilities.js';
-import { parseDuration } from './duration.js';
-import type { Surface } from './meta.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { lifetimeDemand, rotationMessages } from './expiry.js';
+import { requirement, type Surface } from './meta.js';
 import type { PlatformName } from './platform.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from './storefront-token.js';
 import { getAt, walkFields } from './walk.js';
@@ -44,9 +45,6 @@ export function validateSpec(input: unknown, options: ValidateOptions): Validati
     ...platformBlock(spec),
     ...lifetimeRules(spec, options),
   ];
-  if (options.surface === 'kubernetes' && spec.connectionRef === undefined) {
-    issues.push({ path: ['connectionRef'], message: 'is required: name the PlatformConnection or ClusterPlatformConnection to use' });
-  }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, spec, warnings: warnings(spec) };
 }
 
@@ -91,7 +89,13 @@ function humanize(issue: z.core.$ZodIssue): string {
 function applicability(spec: StorefrontTokenSpec, surface: Surface): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   walkFields(storefrontTokenSpecSchema, ({ path, meta }) => {
-    if (getAt(spec, path) === undefined || meta === undefined) return;
+    if (meta === undefined) return;
+    const value = getAt(spec, path);
+    // An optional field this front end needs, e.g. the operator's connectionRef.
+    if (value === undefined && meta.requiredOn?.includes(surface) === true && getAt(spec, path.slice(0, -1)) !== undefined) {
+      issues.push({ path, message: `is required on ${surface}: ${requirement(meta.description)}` });
+    }
+    if (value === undefined) return;
     if (meta.platforms !== undefined && !meta.platforms.includes(spec.platform)) {
       issues.push({ path, message: `does not apply to ${spec.platform} tokens (only ${meta.platforms.join(', ')})` });
     }
@@ -111,12 +115,9 @@ function lifetimeRules(spec: StorefrontTokenSpec, options: ValidateOptions): Val
   const caps = options.capabilitiesOf(spec.platform);
   const issues: ValidationIssue[] = [];
   const lifetimeSeconds = resolveLifetimeSeconds(spec, caps, options.now);
-  if (spec.lifetime === undefined && caps.expiry === 'required') {
-    issues.push({ path: ['lifetime'], message: `is required: ${spec.platform} tokens must have an expiry (set ttl, e.g. 720h)` });
-  }
-  if (spec.lifetime !== undefined && (caps.expiry === 'fixed' || caps.expiry === 'none')) {
-    const why = caps.expiry === 'fixed' ? `${spec.platform} sets every token's lifetime itself (${Math.round((caps.fixedLifetimeSeconds ?? 0) / 86_400)} days)` : `${spec.platform} tokens do not expire`;
-    issues.push({ path: ['lifetime'], message: `cannot be set: ${why}` });
+  const demand = lifetimeDemand(spec.platform, caps);
+  if ((spec.lifetime === undefined && demand.lifetime === 'required') || (spec.lifetime !== undefined && demand.lifetime === 'forbidden')) {
+    issues.push({ path: ['lifetime'], message: demand.message });
   }
   if (spec.lifetime?.expiresAt !== undefined && Date.parse(spec.lifetime.expiresAt) <= options.now.getTime()) {
     issues.push({ path: ['lifetime', 'expiresAt'], message: `is in the past (${spec.lifetime.expiresAt})` });
@@ -133,16 +134,16 @@ function rotationRules(spec: StorefrontTokenSpec, lifetimeSeconds: number | unde
   const rotation = spec.rotation;
   if (rotation === undefined) return [];
   if (lifetimeSeconds === undefined) {
-    return [{ path: ['rotation'], message: 'needs tokens that expire: set lifetime, or remove rotation' }];
+    return [{ path: ['rotation'], message: rotationMessages.needsExpiry }];
   }
   const issues: ValidationIssue[] = [];
   const renewBefore = rotation.renewBefore === undefined ? lifetimeSeconds / 3 : parseDuration(rotation.renewBefore) ?? 0;
   const overlap = parseDuration(rotation.overlap) ?? 0;
   if (renewBefore >= lifetimeSeconds) {
-    issues.push({ path: ['rotation', 'renewBefore'], message: `must be shorter than the token lifetime (${rotation.renewBefore ?? ''} is not shorter than ${lifetimeSeconds}s)` });
+    issues.push({ path: ['rotation', 'renewBefore'], message: rotationMessages.renewBefore(rotation.renewBefore ?? formatDuration(renewBefore), spec.lifetime?.ttl ?? formatDuration(lifetimeSeconds)) });
   }
   if (overlap > renewBefore) {
-    issues.push({ path: ['rotation', 'overlap'], message: 'must not exceed renewBefore: the previous token expires before the overlap ends' });
+    issues.push({ path: ['rotation', 'overlap'], message: rotationMessages.overlap });
   }
   return issues;
 }
