@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DurableState } from '../reconcile/durable-state.js';
 import type { SecretState } from '../reconcile/facts.js';
 import { fingerprint } from '../secret.js';
-import { FINGERPRINT_ANNOTATION, originsOf } from '../schema/delivery.js';
+import { FINGERPRINT_ANNOTATION, PREVIOUS_EXPIRES_AT_KEY, PREVIOUS_TOKEN_KEY, originsOf } from '../schema/delivery.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 
 /**
@@ -19,12 +19,7 @@ export interface SecretContent {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-/** PREVIOUS_TOKEN_KEY holds the previous token during a rotation overlap, so consumers can fall back. */
-export const PREVIOUS_TOKEN_KEY = 'previousToken';
-/** PREVIOUS_EXPIRES_AT_KEY says when the previous token is due to stop working (RFC 3339). */
-export const PREVIOUS_EXPIRES_AT_KEY = 'previousExpiresAt';
-/** RESERVED_KEYS are data keys the engine writes itself; spec.secret.keys must not name them. */
-export const RESERVED_KEYS: readonly string[] = [PREVIOUS_TOKEN_KEY, PREVIOUS_EXPIRES_AT_KEY];
+export { PREVIOUS_EXPIRES_AT_KEY, PREVIOUS_TOKEN_KEY, RESERVED_KEYS } from '../schema/delivery.js';
 /** REVOKED_ANNOTATION marks a Secret whose token was revoked and emptied. */
 export const REVOKED_ANNOTATION = 'sftoken.dev/revoked';
 

@@ -7,6 +7,13 @@ import type { StorefrontTokenSpec } from './storefront-token.js';
  */
 export const FINGERPRINT_ANNOTATION = 'sftoken.dev/fingerprint';
 
+/** PREVIOUS_TOKEN_KEY holds the previous token during a rotation overlap, so consumers can fall back. */
+export const PREVIOUS_TOKEN_KEY = 'previousToken';
+/** PREVIOUS_EXPIRES_AT_KEY says when the previous token is due to stop working (RFC 3339). */
+export const PREVIOUS_EXPIRES_AT_KEY = 'previousExpiresAt';
+/** RESERVED_KEYS are data keys the engine writes itself; spec.secret.keys must not name them. */
+export const RESERVED_KEYS: readonly string[] = [PREVIOUS_TOKEN_KEY, PREVIOUS_EXPIRES_AT_KEY];
+
 /**
  * originsOf reads the allowed origins from the token's platform block: the
  * field whose name ends in "Origins" (allowedCorsOrigins, allowedOrigins).

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { admit, celString, type AdmissionRule } from './admission.js';
+import { RESERVED_KEYS } from './delivery.js';
 
 // A Secret data key, as Kubernetes accepts one: letters, digits, -, _ and .,
 // but not `.` or `..` and not starting with `..`. RE2-compatible.
-const dataKey = z
-  .string()
-  .max(253)
-  .regex(/^\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$/, { message: 'must be a Secret data key: letters, digits, -, _ and ., not . or .. and not starting with ..' });
+// The engine writes the previous token and its end under keys of its own
+// during a rotation overlap; a configured key must not collide with them.
+const reservedKey = `must not be ${RESERVED_KEYS.join(' or ')}: the previous token and its end are published under those keys during a rotation overlap`;
+const dataKey = admit(
+  z
+    .string()
+    .max(253)
+    .regex(/^\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$/, { message: 'must be a Secret data key: letters, digits, -, _ and ., not . or .. and not starting with ..' })
+    .refine((key) => !RESERVED_KEYS.includes(key), { message: reservedKey }),
+  [{ rule: `!(self in [${RESERVED_KEYS.map(celString).join(', ')}])`, message: reservedKey }],
+);
 
 const defaults = { token: 'token', expiresAt: 'expiresAt', origins: 'origins', tokenId: 'tokenId' } as const;
 type KeyName = keyof typeof defaults;

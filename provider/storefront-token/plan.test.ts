@@ -71,8 +71,15 @@ describe('planToken', () => {
       replace: ['avvyr.tenant_id'],
     },
     {
-      reason: 'a Secret found missing by refresh plans a new token',
+      reason: 'a Secret found missing by refresh, with a copy kept, plans republishing the same token',
       prior: state(config('avvyr', shop), { status: 'secret_missing' }),
+      cfg: config('avvyr', shop),
+      unknown: ['renew_at', 'status'],
+      replace: [],
+    },
+    {
+      reason: 'a Secret lost with no copy kept plans a new token',
+      prior: state(config('avvyr', shop), { status: 'secret_lost' }),
       cfg: config('avvyr', shop),
       unknown: ['expires_at', 'fingerprint', 'issued_at', 'previous_fingerprint', 'previous_revoke_at', 'previous_token_id', 'renew_at', 'status', 'token_id'],
       replace: [],
