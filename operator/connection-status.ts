@@ -1,10 +1,10 @@
 import type { Condition } from '../core/schema/status.js';
-import { checkConnection, type AdapterLookup } from './connections.js';
+import { checkConnection, type AdapterLookup, type CheckedConnection, type CredentialsReader } from './connections.js';
 import { isOperatorError } from './errors.js';
 import type { Informer, InformerEvent } from './informer.js';
-import type { KubeClient, SecretObject } from './kube.js';
+import type { KubeClient } from './kube.js';
 import type { Logger } from './logger.js';
-import { connectionPath, secretPath } from './names.js';
+import { InUseFinalizer, connectionPath } from './names.js';
 import type { ConnectionObject } from './objects.js';
 import { WorkQueue } from './queue.js';
 import { setCondition } from './status.js';
@@ -20,12 +20,16 @@ export interface ConnectionStatusDeps {
   readonly kube: KubeClient;
   readonly connections: Informer<ConnectionObject>;
   readonly clusterConnections: Informer<ConnectionObject>;
+  /** credentials reads credentials Secrets (the CredentialsWatch cache in the operator, so a check costs no request). */
+  readonly credentials: CredentialsReader;
+  /** usersOf lists the tokens using a connection, named while it or its Secret is kept for them. */
+  readonly usersOf?: (cluster: boolean, connection: ConnectionObject) => readonly string[];
   readonly adapterFor: AdapterLookup;
   /** operatorNamespace holds credentials of cluster connections that name no namespace. */
   readonly operatorNamespace: string;
   /** clusterScoped: also maintain ClusterPlatformConnections (off for a namespace-limited operator). */
   readonly clusterScoped: boolean;
-  /** recheckMs: credentials Secrets are not watched, so each connection is looked at again this often. */
+  /** recheckMs: a safety-net re-check; credentials Secret changes arrive through recheck() within a second. */
   readonly recheckMs: number;
   readonly log: Logger;
   readonly now: () => Date;
@@ -40,8 +44,9 @@ const NamespacedPrefix = 'ns:';
  * operator watches, from the same checks token resolution uses (spec, the
  * namespace rule, credentials Secret and its keys), never a platform call.
  * It runs on the leader only. It writes only when the condition or
- * observedGeneration changes, so an idle operator writes nothing; its
- * periodic re-check is a read of the credentials Secret.
+ * observedGeneration changes, so an idle operator writes nothing. The
+ * credentials watch calls recheck() when a Secret appears, changes, starts
+ * deleting or goes; the periodic re-check reads the same cache.
  */
 export class ConnectionStatusWriter {
   readonly #deps: ConnectionStatusDeps;
@@ -73,8 +78,15 @@ export class ConnectionStatusWriter {
       this.#queue.forget(key);
       return;
     }
-    if (event === 'updated' && old?.metadata.generation === object.metadata.generation) return;
+    const deletionStarted = old?.metadata.deletionTimestamp === undefined && object.metadata.deletionTimestamp !== undefined;
+    if (event === 'updated' && old?.metadata.generation === object.metadata.generation && !deletionStarted) return;
     this.#queue.add(key);
+  }
+
+  /** recheck looks at a connection again now: its credentials Secret changed. */
+  recheck(cluster: boolean, object: ConnectionObject): void {
+    if (this.#forbidden || (cluster && !this.#deps.clusterScoped)) return;
+    this.#queue.add(cluster ? `${ClusterPrefix}${object.metadata.name ?? ''}` : `${NamespacedPrefix}${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`);
   }
 
   /** stop stops checking and waits for running checks. */
@@ -93,11 +105,12 @@ export class ConnectionStatusWriter {
     const informer = cluster ? this.#deps.clusterConnections : this.#deps.connections;
     const object = informer.get(cacheKey);
     if (object === undefined || this.#forbidden) return undefined;
-    // Read fresh on every check (no cache): a fixed Secret should show within one period.
-    const read = (namespace: string, name: string): Promise<SecretObject | undefined> => this.#deps.kube.get<SecretObject>(secretPath(namespace, name));
-    const checked = await checkConnection(object, cluster, this.#deps.operatorNamespace, read, this.#deps.adapterFor);
+    const checked = await checkConnection(object, cluster, this.#deps.operatorNamespace, this.#deps.credentials, this.#deps.adapterFor);
+    const deleting = checked.ok ? this.#deleting(cluster, object, checked) : undefined;
+    // A deleting connection nobody uses is about to go; a status write would only race its removal.
+    if (deleting?.users === 0 && object.metadata.deletionTimestamp !== undefined) return undefined;
     const ready = checked.ok
-      ? { status: 'True' as const, reason: 'Ready', message: `Credentials for ${checked.conn.platform} found in Secret ${checked.secretName}` }
+      ? deleting ?? { status: 'True' as const, reason: 'Ready', message: `Credentials for ${checked.conn.platform} found in Secret ${checked.secretName}` }
       : { status: 'False' as const, reason: checked.reason, message: checked.message };
     const generation = object.metadata.generation ?? 0;
     const previous = (object['status'] ?? {}) as ConnectionStatus;
@@ -105,7 +118,7 @@ export class ConnectionStatusWriter {
     const unchanged = previous.observedGeneration === generation && old?.status === ready.status && old.reason === ready.reason
       && old.message === ready.message && old.observedGeneration === generation;
     if (!unchanged) {
-      const conditions = setCondition(previous.conditions ?? [], { type: 'Ready', ...ready, observedGeneration: generation }, this.#deps.now());
+      const conditions = setCondition(previous.conditions ?? [], { type: 'Ready', status: ready.status, reason: ready.reason, message: ready.message, observedGeneration: generation }, this.#deps.now());
       const kind = cluster ? 'ClusterPlatformConnection' : 'PlatformConnection';
       const path = `${connectionPath(kind, object.metadata.namespace, object.metadata.name)}/status`;
       let written: ConnectionObject | undefined;
@@ -125,5 +138,18 @@ export class ConnectionStatusWriter {
       }
     }
     return this.#deps.recheckMs;
+  }
+
+  // A deleted connection or credentials Secret that tokens still use is kept
+  // (in-use finalizer) only so those tokens can be revoked: say so, and who.
+  #deleting(cluster: boolean, object: ConnectionObject, checked: CheckedConnection): { status: 'False'; reason: string; message: string; users: number } | undefined {
+    const what = object.metadata.deletionTimestamp !== undefined ? checked.where : checked.secret.metadata.deletionTimestamp !== undefined ? `Credentials Secret ${checked.secretName}` : undefined;
+    if (what === undefined) return undefined;
+    const users = this.#deps.usersOf?.(cluster, object) ?? [];
+    const shown = users.length > 3 ? `${users.slice(0, 3).join(', ')} and ${users.length - 3} more` : users.join(', ');
+    const message = users.length === 0
+      ? `${what} is being deleted`
+      : `${what} is being deleted; ${InUseFinalizer} keeps it until no StorefrontToken uses it, so they can still be revoked: ${shown}`;
+    return { status: 'False', reason: 'Deleting', message, users: users.length };
   }
 }

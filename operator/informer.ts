@@ -57,11 +57,17 @@ export class Informer<T extends KubeObject> {
    * remember puts an object we just wrote into the cache, so the next
    * reconcile sees our own write without waiting for the watch; the watch
    * event for the same resourceVersion is then a no-op. An older version
-   * never replaces a newer one.
+   * never replaces a newer one, and an object that is gone is dropped.
    */
   remember(written: T): void {
     const object = slim(written);
     const key = objectKey(object);
+    // The answer to removing the last finalizer of a deleting object is the object as it was
+    // deleted; caching it could outlive the watch's DELETED event and leave a ghost behind.
+    if (object.metadata.deletionTimestamp !== undefined && (object.metadata.finalizers ?? []).length === 0) {
+      this.#cache.delete(key);
+      return;
+    }
     const old = this.#cache.get(key);
     if (old !== undefined && newer(old, object)) return;
     this.#cache.set(key, object);

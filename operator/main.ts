@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
+import { ConnectionProtector } from './connection-protection.js';
 import { ConnectionStatusWriter } from './connection-status.js';
-import { ConnectionResolver, type AdapterLookup } from './connections.js';
+import { ConnectionResolver, connectionsNaming, namedCredentials, tokenConnection, type AdapterLookup, type ConnectionCaches } from './connections.js';
 import { makeReconciler } from './controller.js';
+import { CredentialsWatch } from './credentials-watch.js';
 import { EventRecorder, type EventSink } from './events.js';
 import { startHealthServer, type HealthServer } from './health.js';
 import { Informer, type InformerEvent } from './informer.js';
@@ -28,7 +30,7 @@ export interface OperatorOptions {
   readonly workers?: number;
   /** pollIntervalMs: how often a steady token is observed at the platform. @default 600000 */
   readonly pollIntervalMs?: number;
-  /** connectionRecheckMs: how often each connection's credentials Secret is re-read for its Ready condition. @default 60000 */
+  /** connectionRecheckMs: how often each connection's Ready condition is re-checked from the cache (Secret changes arrive by watch). @default 60000 */
   readonly connectionRecheckMs?: number;
   /** clusterConnectionStatus: maintain ClusterPlatformConnection status. @default true unless watchNamespace is set */
   readonly clusterConnectionStatus?: boolean;
@@ -64,9 +66,10 @@ export interface RunningOperator {
 
 /**
  * runOperator starts one replica: it waits for the Lease, then lists and
- * watches StorefrontTokens, connections and only the Secrets it owns
- * (label-selected, so memory does not grow with the cluster's Secrets), and
- * reconciles each token on a work queue.
+ * watches StorefrontTokens, connections, the Secrets it owns (label-selected,
+ * so memory does not grow with the cluster's Secrets) and, one by name, the
+ * credentials Secrets connections name; it reconciles each token on a work
+ * queue and keeps the in-use finalizers on connections and credentials.
  */
 export async function runOperator(options: OperatorOptions): Promise<RunningOperator> {
   const kc = loadKubeConfig(options.kubeconfigPath);
@@ -81,6 +84,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
 
   let queue: WorkQueue | undefined;
   let connectionStatus: ConnectionStatusWriter | undefined;
+  let protector: ConnectionProtector | undefined;
   const enqueue = (key: string): void => queue?.add(key);
   // Only a spec change (or add/delete) can change what a token resolves; status-only updates
   // (our own connection status writes) must not requeue every token using the connection.
@@ -88,8 +92,12 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     event !== 'updated' || old?.metadata.generation !== c.metadata.generation;
   const tokens = new Informer<StorefrontTokenObject>(kube, {
     path: tokenPath(options.watchNamespace),
-    onEvent: (_event, object) => {
+    onEvent: (event, object, old) => {
       enqueue(keyOf(object.metadata.namespace ?? '', object.metadata.name ?? ''));
+      protector?.tokenChanged(event, object, old);
+      // A connection kept for its tokens names them in its status; one fewer now.
+      const used = event === 'deleted' ? tokenConnection(caches, object) : undefined;
+      if (used !== undefined) connectionStatus?.recheck(used.cluster, used.connection);
     },
     onError: (error) => { log.warn({ err: String(error) }, 'StorefrontToken watch failed; retrying'); },
   });
@@ -113,18 +121,43 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   const connections = new Informer<ConnectionObject>(kube, {
     path: connectionPath('PlatformConnection', options.watchNamespace),
     onEvent: (e, c, old) => {
+      if (specChanged(e, c, old)) trackCredentials();
       connectionStatus?.observe(false, e, c, old);
+      protector?.connectionChanged(false, c, old);
       if (specChanged(e, c, old)) tokensUsing('PlatformConnection', c.metadata.namespace, c.metadata.name ?? '');
     },
   });
   const clusterConnections = new Informer<ConnectionObject>(kube, {
     path: connectionPath('ClusterPlatformConnection'),
     onEvent: (e, c, old) => {
+      if (specChanged(e, c, old)) trackCredentials();
       connectionStatus?.observe(true, e, c, old);
+      protector?.connectionChanged(true, c, old);
       if (specChanged(e, c, old)) tokensUsing('ClusterPlatformConnection', undefined, c.metadata.name ?? '');
     },
   });
-  const resolver = new ConnectionResolver({ kube, connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, onCall: metrics.onPlatformCall });
+  const caches: ConnectionCaches = { connections, clusterConnections, operatorNamespace: namespace };
+  // A credentials Secret appeared, changed, started deleting or went: re-check its connections and their tokens now.
+  const credentials = new CredentialsWatch({
+    kube, log,
+    onChange: (secretNamespace, secretName, change) => {
+      const named = connectionsNaming(caches, keyOf(secretNamespace, secretName));
+      log.debug({ secret: keyOf(secretNamespace, secretName), change, connections: named.length }, 'credentials Secret changed');
+      for (const { cluster, connection } of named) {
+        connectionStatus?.recheck(cluster, connection);
+        tokensUsing(cluster ? 'ClusterPlatformConnection' : 'PlatformConnection', cluster ? undefined : connection.metadata.namespace, connection.metadata.name ?? '');
+      }
+      protector?.secretChanged(secretNamespace, secretName);
+    },
+  });
+  // Watch exactly the credentials Secrets connections name (called from connection events, once the informers exist).
+  const trackCredentials = (): void => { credentials.track(namedCredentials(caches)); };
+  const resolver = new ConnectionResolver({
+    connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, onCall: metrics.onPlatformCall,
+    credentials: (ns, name) => credentials.read(ns, name),
+    // Only the leader reconciles, and it creates the protector before its first reconcile.
+    protect: (found) => protector?.ensure(found) ?? Promise.resolve(),
+  });
   const reconcile = makeReconciler({
     kube, tokens, secrets, resolver, observations, events, metrics, log, now,
     pollIntervalMs: options.pollIntervalMs ?? 600_000,
@@ -147,16 +180,26 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
       onError: (key, error, retryInMs) => { log.warn({ token: key, retryInMs, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed; retrying'); },
     });
     // Created here, on the leader only, before the informers start so their first list is checked.
+    protector = new ConnectionProtector({
+      kube, tokens, connections, clusterConnections, credentials, operatorNamespace: namespace, log,
+      // Only an operator that sees every namespace's tokens may decide for Secrets that cluster connections name.
+      clusterScoped: options.watchNamespace === undefined,
+    });
+    const inUse = protector;
     connectionStatus = new ConnectionStatusWriter({
       kube, connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, log, now,
+      credentials: (ns, name) => credentials.read(ns, name),
+      usersOf: (cluster, c) => inUse.usersOf(cluster, c),
       // A namespace-limited operator does not own cluster-wide objects; two of them would disagree.
       clusterScoped: options.clusterConnectionStatus ?? options.watchNamespace === undefined,
       recheckMs: options.connectionRecheckMs ?? 60_000,
     });
     await Promise.all([connections.start(), clusterConnections.start(), secrets.start()]);
     await tokens.start();
+    // Only now is "no token uses it" true knowledge rather than an empty cache.
+    protector.start();
     synced = true;
-    log.info({ tokens: tokens.size, secrets: secrets.size }, 'caches synced');
+    log.info({ tokens: tokens.size, secrets: secrets.size, credentials: credentials.size }, 'caches synced');
   };
 
   const leader = options.leaderElection === false ? undefined : new LeaderElector({
@@ -198,8 +241,8 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     done,
     async stop() {
       clearInterval(depthTimer);
-      await Promise.all([queue?.stop(), connectionStatus?.stop()]);
-      await Promise.all([tokens.stop(), secrets.stop(), connections.stop(), clusterConnections.stop()]);
+      await Promise.all([queue?.stop(), connectionStatus?.stop(), protector?.stop()]);
+      await Promise.all([tokens.stop(), secrets.stop(), connections.stop(), clusterConnections.stop(), credentials.stop()]);
       await leader?.stop();
       await health?.close();
       kube.close();

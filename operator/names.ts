@@ -10,6 +10,8 @@ export const ApiVersion = `${Group}/${Version}`;
 export const FieldManager = 'storefront-token-operator';
 /** Finalizer holds a StorefrontToken until its deletion policy has run. */
 export const Finalizer = 'sftoken.dev/finalizer';
+/** InUseFinalizer holds a PlatformConnection and a credentials Secret while a StorefrontToken uses them, so revocation can still reach the platform. */
+export const InUseFinalizer = 'sftoken.dev/in-use';
 /** StateFinalizer keeps a token's state Secret until its deletion policy has run (namespace deletion removes everything at once). */
 export const StateFinalizer = 'sftoken.dev/state';
 

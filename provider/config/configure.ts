@@ -1,6 +1,7 @@
 import type { Connection } from '../../core/adapters/adapter.js';
 import { capabilityTable } from '../../core/adapters/capability-table.js';
 import { SecretValue } from '../../core/secret.js';
+import { baseUrlProblem } from '../../core/schema/connection.js';
 import { platformNames, type PlatformName } from '../../core/schema/platform.js';
 import { errorDiagnostic, type Diagnostic } from '../framework/diagnostic.js';
 import type { ConfigureRequest, ConfigureResult } from '../framework/provider.js';
@@ -48,8 +49,10 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
     const block = config[platform];
     if (!isObjectValue(block)) continue;
     const url = block['base_url'];
-    if (typeof url === 'string' && !/^https?:\/\/[^\s]+$/.test(url)) {
-      diagnostics.push(errorDiagnostic('Invalid Base URL', `${platform}.base_url must be an http(s) URL such as https://api.example.com, got "${url}".`, [{ attribute: platform }, { attribute: 'base_url' }]));
+    // The same rule as a PlatformConnection's spec.baseUrl: https, or plain http to loopback only.
+    const problem = typeof url === 'string' ? baseUrlProblem(url) : undefined;
+    if (typeof url === 'string' && problem !== undefined) {
+      diagnostics.push(errorDiagnostic('Invalid Base URL', `${platform}.base_url ${problem}; got "${url}".`, [{ attribute: platform }, { attribute: 'base_url' }]));
     }
     const rate = block['requests_per_second'];
     if (typeof rate === 'number' && !(rate > 0)) {
@@ -68,11 +71,20 @@ export function configureProvider(request: ConfigureRequest, deps: ConfigureDepe
     return { context: undefined, diagnostics: [errorDiagnostic('Provider Configuration Not Known', `The provider settings ${unknown.join(', ')} depend on values known only after apply; the provider needs them to plan. Set them from values known at plan time.`)] };
   }
   const connections: Partial<Record<PlatformName, Connection>> = {};
+  const refused: Diagnostic[] = [];
   for (const platform of platformNames) {
     const block = config[platform];
     const connection = connectionOf(platform, isObjectValue(block) ? block : undefined, env);
-    if (connection !== undefined) connections[platform] = connection;
+    if (connection === undefined) continue;
+    // validate saw only the attribute; a base URL from SFTOKEN_<PLATFORM>_BASE_URL is checked here, before any credential is sent.
+    const problem = connection.baseUrl === undefined ? undefined : baseUrlProblem(connection.baseUrl);
+    if (problem !== undefined) {
+      const from = text(isObjectValue(block) ? block : undefined, 'base_url') === undefined ? `${envName(platform, 'base_url')} (the default of ${platform}.base_url)` : `${platform}.base_url`;
+      refused.push(errorDiagnostic('Invalid Base URL', `${from} ${problem}; got "${connection.baseUrl ?? ''}".`, [{ attribute: platform }, { attribute: 'base_url' }]));
+    }
+    connections[platform] = connection;
   }
+  if (refused.length > 0) return { context: undefined, diagnostics: refused };
   const kube = config['kubernetes'];
   const kubeBlock = isObjectValue(kube) ? kube : undefined;
   // Without config_path client-node's default loading applies: KUBECONFIG (a list is fine), then ~/.kube/config.

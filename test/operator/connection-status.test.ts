@@ -11,9 +11,10 @@ import { applyIn, shareWorld, startOperatorIn, waitFor, type Cluster } from './w
 
 // Connection status against the real control plane: the operator keeps a
 // Ready condition on PlatformConnections and ClusterPlatformConnections from
-// the same checks token resolution uses, re-reads credentials Secrets on a
-// (here short) period since they are not watched, writes nothing while idle,
-// and never puts a credential value in status or logs.
+// the same checks token resolution uses, follows credentials Secrets through
+// a watch (and re-checks on a, here short, period from the same cache),
+// writes nothing while idle, and never puts a credential value in status or
+// logs; the CRD refuses a base URL that would send credentials in clear text.
 
 const ApiKey = 'avak_connection_status_test_value_7f3a';
 const RecheckMs = 300;
@@ -62,7 +63,7 @@ describe('connection status', () => {
       expect(ready(missing)?.message).toContain(`Secret ${ns}/avvyr-credentials does not exist`);
       expect(missing.status?.observedGeneration).toBe(missing.metadata.generation);
 
-      // Secrets are not watched: the periodic re-check notices the new one.
+      // The credentials watch notices the new Secret.
       await cluster.kube.send('POST', secretPath(ns), { metadata: { name: 'avvyr-credentials' }, stringData: { apiKey: ApiKey } });
       const ok = await waitReason(path, 'Ready');
       expect(ready(ok)).toMatchObject({ status: 'True', message: `Credentials for avvyr found in Secret ${ns}/avvyr-credentials`, observedGeneration: ok.metadata.generation });
@@ -106,6 +107,34 @@ describe('connection status', () => {
       expect(good.status?.observedGeneration).toBe(good.metadata.generation);
     } finally {
       await operator.stop();
+    }
+  });
+
+  it('PlatformConnection: a base URL that would send credentials in clear text is refused at admission', async () => {
+    const ns = await freshNamespace(cluster.cp.kubeConfig(), 'op-connstatus');
+    const rows: { url: string; accepted: boolean; reason: string }[] = [
+      { url: 'http://api.bigcommerce.invalid', accepted: false, reason: 'plain http to a remote host would carry admin credentials unencrypted' },
+      { url: 'HTTP://API.BIGCOMMERCE.INVALID/x', accepted: false, reason: 'the scheme and host are compared case-insensitively, as the URL parser would' },
+      { url: 'http://localhost.example.com', accepted: false, reason: 'a host that only starts like localhost is another host' },
+      { url: 'http://localhost@evil.example.com', accepted: false, reason: 'userinfo before the host does not make the host loopback' },
+      { url: 'http://127.0.0.1.evil.example.com/', accepted: false, reason: 'a name that starts like a loopback address is a name' },
+      { url: 'http://10.0.0.7:8080', accepted: false, reason: 'a private address is still the network' },
+      { url: `${sandbox.url}/avvyr`, accepted: true, reason: 'the sandbox on 127.0.0.1' },
+      { url: 'http://localhost:18787/avvyr', accepted: true, reason: 'localhost is loopback' },
+      { url: 'http://[::1]:18787', accepted: true, reason: '::1 is loopback' },
+      { url: 'https://api.avvyr.com', accepted: true, reason: 'https goes anywhere' },
+    ];
+    for (const row of rows) {
+      const object = connection('cleartext', 'creds');
+      (object['spec'] as { baseUrl: string }).baseUrl = row.url;
+      const res = await cluster.kube.call('POST', `${connectionPath('PlatformConnection', ns)}?dryRun=All`, object);
+      expect(res.status === 201, `${row.url}: ${row.reason}`).toBe(row.accepted);
+      if (!row.accepted) {
+        const message = (res.body as { message?: string } | undefined)?.message ?? '';
+        expect(message, row.reason).toContain('spec.baseUrl');
+        expect(message, row.reason).toContain('must use https');
+        expect(message, 'one error, no "rules were not checked" noise').not.toContain('not checked');
+      }
     }
   });
 

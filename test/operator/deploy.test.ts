@@ -6,16 +6,17 @@ import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeConfig, type KubeObject } from '../../operator/kube.js';
 import type { RunningOperator } from '../../operator/main.js';
 import { applyManifests, parseManifests } from '../../operator/manifests.js';
-import { secretPath } from '../../operator/names.js';
+import { InUseFinalizer, connectionPath, secretPath } from '../../operator/names.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { applyIn, exampleObjects, repoRoot, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from './world.js';
 
 // The deploy manifests: a server-side dry run of every file, then the real
-// ServiceAccount, RBAC and admission policy with the operator running as
-// that ServiceAccount (least privilege is enough to issue and revoke, and
-// not enough to touch a Secret it does not own), and two replicas sharing
-// the leader Lease.
+// ServiceAccount, RBAC and admission policies with the operator running as
+// that ServiceAccount (least privilege is enough to issue and revoke and to
+// hold a connection and its credentials Secret with the in-use finalizer,
+// and not enough to change anything else about a Secret or connection it
+// does not own), and two replicas sharing the leader Lease.
 
 const OperatorNamespace = 'storefront-token-system';
 
@@ -60,9 +61,10 @@ describe('deploy manifests', () => {
     const sa = await serviceAccountKube();
     const ns = await freshNamespace(cluster.cp.kubeConfig(), 'op-rbac');
     await cluster.kube.send('POST', secretPath(ns), { metadata: { name: 'someone-elses' }, stringData: { k: 'v' } });
-    // The policy is enforced once the API server has loaded it.
+    // The policy is enforced once the API server has loaded it. A dry run, so that a write let
+    // through before then does not turn every later probe into a no-op the policy rightly allows.
     await waitFor('foreign Secret write denied', async () => {
-      const res = await sa.kube.call('PATCH', secretPath(ns, 'someone-elses'), { stringData: { k: 'x' } }, 'application/merge-patch+json');
+      const res = await sa.kube.call('PATCH', `${secretPath(ns, 'someone-elses')}?dryRun=All`, { stringData: { k: 'x' } }, 'application/merge-patch+json');
       return res.status === 403 || res.status === 422 ? res : undefined;
     });
     const stray = await sa.kube.call('POST', secretPath(ns), { metadata: { name: 'unlabelled' }, stringData: { k: 'v' } });
@@ -71,6 +73,23 @@ describe('deploy manifests', () => {
     try {
       await applyIn(cluster, ns, exampleObjects('avvyr', sandbox.url));
       await waitReady(cluster, ns, 'nordic-storefront', 40_000);
+      // The user's credentials Secret and connection got the in-use finalizer through RBAC and both policies...
+      const connection = connectionPath('PlatformConnection', ns, 'avvyr');
+      expect((await cluster.kube.get<KubeObject>(secretPath(ns, 'avvyr-credentials')))?.metadata.finalizers).toContain(InUseFinalizer);
+      expect((await cluster.kube.get<KubeObject>(connection))?.metadata.finalizers).toContain(InUseFinalizer);
+      // ...but nothing else about them is the operator's to change (dry runs: admission runs, nothing is stored).
+      const refused: { reason: string; path: string; patch: unknown }[] = [
+        { reason: 'credentials data', path: secretPath(ns, 'avvyr-credentials'), patch: { data: { apiKey: null } } },
+        { reason: 'a label slipped in beside the finalizer', path: secretPath(ns, 'avvyr-credentials'), patch: { metadata: { finalizers: [], labels: { sneaky: 'yes' } } } },
+        { reason: 'the connection spec', path: connection, patch: { spec: { baseUrl: 'https://elsewhere.example.com' } } },
+        { reason: 'a finalizer that is not ours', path: connection, patch: { metadata: { finalizers: [InUseFinalizer, 'example.com/other'] } } },
+      ];
+      for (const row of refused) {
+        await waitFor(`operator may not change ${row.reason}`, async () => {
+          const res = await sa.kube.call('PATCH', `${row.path}?dryRun=All`, row.patch, 'application/merge-patch+json');
+          return res.status === 403 ? res : undefined;
+        });
+      }
       await cluster.kube.mergePatch(`/apis/sftoken.dev/v1alpha1/namespaces/${ns}/storefronttokens/nordic-storefront`, { spec: { revoked: true } });
       await waitFor('revoked as the ServiceAccount', () => sandbox.inventory('avvyr').some((e) => e.state === 'revoked'));
     } finally {

@@ -1,8 +1,10 @@
 import { CoreError, isCoreError } from '../../errors.js';
 import type { SecretValue } from '../../secret.js';
+import { baseUrlProblem } from '../../schema/connection.js';
 import type { PlatformName } from '../../schema/platform.js';
 import type { PlatformCall } from '../adapter.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { isRedirect, nextHop } from './redirect.js';
 import { redact } from './redact.js';
 import { abortedError, realSleep, type Sleep } from './sleep.js';
 import { codeForStatus, createRejectedUnprocessed } from './status-code.js';
@@ -88,6 +90,7 @@ export interface HttpClientOptions {
 
 type Attempt =
   | { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly text: string }
+  | { readonly kind: 'refused'; readonly error: CoreError }
   | { readonly kind: 'aborted' }
   | { readonly kind: 'timeout'; readonly error: unknown }
   | { readonly kind: 'network'; readonly error: unknown; readonly sent: boolean };
@@ -101,6 +104,9 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND'
  * token bucket, retries with full-jitter backoff that honours the platform's
  * rate-limit headers, the create-in-doubt rule, sanitised CoreErrors, and an
  * onCall report per attempt. Platform specifics come in as functions.
+ * Credentials never leave in clear text or for another host: a base URL
+ * that is plain http to anything but loopback is refused before any request,
+ * and redirects are followed only within the base URL's origin (nextHop).
  */
 export class HttpClient {
   readonly #o: HttpClientOptions;
@@ -110,6 +116,8 @@ export class HttpClient {
   readonly #random: () => number;
   readonly #bucket: TokenBucket;
   readonly #baseUrl: string;
+  /** #refusal is why the base URL may not carry credentials, if it may not. */
+  readonly #refusal: string | undefined;
 
   constructor(options: HttpClientOptions) {
     this.#o = options;
@@ -118,6 +126,8 @@ export class HttpClient {
     this.#sleep = options.sleep ?? realSleep;
     this.#random = options.random ?? Math.random;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    // The front ends validate base URLs first; this is the last line, where the credentials would leave.
+    this.#refusal = baseUrlProblem(this.#baseUrl);
     this.#bucket = new TokenBucket({
       requestsPerSecond: options.requestsPerSecond,
       burst: Math.max(1, Math.floor(options.requestsPerSecond)),
@@ -134,6 +144,9 @@ export class HttpClient {
   /** request performs one logical call, retrying as its policy allows; non-accepted failures throw CoreError. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const maxAttempts = Math.max(1, this.#o.maxAttempts ?? 5);
+    if (this.#refusal !== undefined) {
+      throw new CoreError('ERR_CONNECTION_INVALID', `${this.#label(req)}: the base URL ${this.#refusal}`, { platform: this.#o.platform, path: ['baseUrl'] });
+    }
     const creating = req.retry !== 'idempotent';
     let mayHaveLanded = false;
     let lastError: CoreError | undefined;
@@ -146,6 +159,12 @@ export class HttpClient {
       const result = await this.#attempt(req);
       const retryWait = (hint: number | undefined): number => Math.max(hint ?? 0, backoffDelay(attempt, this.#backoff(), this.#random));
 
+      if (result.kind === 'refused') {
+        // 303 See Other says the request was handled and its result lives elsewhere: a create may have landed.
+        // Any other refused redirect was answered instead of handling the request: nothing landed, nothing to retry.
+        if (creating && result.error.status === 303) throw this.#inDoubt(req, result.error.message, result.error);
+        throw result.error;
+      }
       if (result.kind === 'aborted') {
         if (creating) throw this.#inDoubt(req, 'the caller aborted while the create was in flight', undefined);
         throw abortedError(req.signal, this.#o.platform);
@@ -188,15 +207,36 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.#timeoutMs());
     const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);
     const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-    const init: RequestInit = { method: req.method, headers, signal };
-    if (req.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(req.body);
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let url = new URL(this.#url(req));
+    let method = req.method;
+    let keepBody = true;
+    // One attempt may take a few same-origin redirect hops, all within the attempt's timeout.
+    for (let hops = 0; ; hops++) {
+      const hopHeaders = keepBody ? headers : withoutContentType(headers);
+      // manual: fetch would follow a redirect to any host with our credential headers (it strips only Authorization).
+      const init: RequestInit = { method, headers: hopHeaders, signal, redirect: 'manual', ...(keepBody && body !== undefined ? { body } : {}) };
+      const result = await this.#send(req, url, init, timeout);
+      if (result.kind !== 'response' || !isRedirect(result.status)) return result;
+      try {
+        const hop = nextHop({ platform: this.#o.platform, label: this.#label(req), from: url, method, status: result.status, location: result.headers.get('location'), hops });
+        url = hop.url;
+        method = hop.method;
+        keepBody &&= hop.keepBody;
+      } catch (error) {
+        if (isCoreError(error)) return { kind: 'refused', error };
+        throw error;
+      }
     }
+  }
+
+  // One HTTP exchange, reported to onCall; transport failures become Attempt kinds.
+  async #send(req: HttpRequest, url: URL, init: RequestInit, timeout: AbortSignal): Promise<Attempt> {
     const started = this.#now();
     let outcome: number | 'error' = 'error';
     try {
-      const response = await this.#fetch(this.#url(req), init);
+      const response = await this.#fetch(url.toString(), init);
       outcome = response.status;
       const text = await response.text();
       return { kind: 'response', status: response.status, headers: response.headers, text };
@@ -258,6 +298,11 @@ export class HttpClient {
   #backoff(): BackoffPolicy {
     return this.#o.backoff ?? { baseMs: 200, capMs: 10_000 };
   }
+}
+
+function withoutContentType(headers: Record<string, string>): Record<string, string> {
+  const { 'Content-Type': _dropped, ...rest } = headers;
+  return rest;
 }
 
 function errorCode(error: unknown): string {
