@@ -1,7 +1,6 @@
 import type { Capabilities } from '../adapters/capabilities.js';
 import { parseDuration } from '../schema/duration.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
-import { resolveLifetimeSeconds } from '../schema/validate.js';
 
 /** A Schedule is when a token issued now expires and when it should be renewed. */
 export interface Schedule {
@@ -31,4 +30,16 @@ export function scheduleFor(spec: StorefrontTokenSpec, caps: Capabilities, now: 
 export function renewAt(expiresAt: Date | undefined, schedule: Schedule): Date | undefined {
   if (expiresAt === undefined || schedule.renewBeforeMs === undefined) return undefined;
   return new Date(expiresAt.getTime() - schedule.renewBeforeMs);
+}
+
+/**
+ * resolveLifetimeSeconds is how long a token issued now would live, or
+ * undefined when it never expires.
+ */
+export function resolveLifetimeSeconds(spec: StorefrontTokenSpec, caps: Capabilities, now: Date): number | undefined {
+  if (caps.expiry === 'fixed') return caps.fixedLifetimeSeconds;
+  if (caps.expiry === 'none' || spec.lifetime === undefined) return undefined;
+  if (spec.lifetime.ttl !== undefined) return parseDuration(spec.lifetime.ttl);
+  if (spec.lifetime.expiresAt !== undefined) return Math.max(0, (Date.parse(spec.lifetime.expiresAt) - now.getTime()) / 1000);
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { Capabilities } from '../adapters/capabilities.js';
+import { resolveLifetimeSeconds } from '../reconcile/schedule.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { lifetimeDemand, rotationMessages } from './expiry.js';
 import { requirement, type Surface } from './meta.js';
@@ -146,18 +147,6 @@ function rotationRules(spec: StorefrontTokenSpec, lifetimeSeconds: number | unde
     issues.push({ path: ['rotation', 'overlap'], message: rotationMessages.overlap });
   }
   return issues;
-}
-
-/**
- * resolveLifetimeSeconds is how long a token issued now would live, or
- * undefined when it never expires.
- */
-export function resolveLifetimeSeconds(spec: StorefrontTokenSpec, caps: Capabilities, now: Date): number | undefined {
-  if (caps.expiry === 'fixed') return caps.fixedLifetimeSeconds;
-  if (caps.expiry === 'none' || spec.lifetime === undefined) return undefined;
-  if (spec.lifetime.ttl !== undefined) return parseDuration(spec.lifetime.ttl);
-  if (spec.lifetime.expiresAt !== undefined) return Math.max(0, (Date.parse(spec.lifetime.expiresAt) - now.getTime()) / 1000);
-  return undefined;
 }
 
 // Warnings come from the data: any array field whose description marks empty
