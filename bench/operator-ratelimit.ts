@@ -1,5 +1,6 @@
 import { Informer } from '../operator/informer.js';
-import { secretPath, tokenPath } from '../operator/names.js';
+import { tokenPath } from '../operator/names.js';
+import { secretPath } from '../kube/index.js';
 import type { StorefrontTokenObject } from '../operator/objects.js';
 import { DEFAULT_RATE_LIMITS, startSandbox } from '../sandbox/index.js';
 import { metricSum, pool, progress, spawnOperator, startBenchCluster } from './operator-support.js';

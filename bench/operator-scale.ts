@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Informer } from '../operator/informer.js';
-import { secretPath, tokenPath } from '../operator/names.js';
+import { tokenPath } from '../operator/names.js';
+import { secretPath } from '../kube/index.js';
 import type { StorefrontTokenObject } from '../operator/objects.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { metricSum, percentile, pool, progress, spawnOperator, startBenchCluster, type BenchCluster } from './operator-support.js';

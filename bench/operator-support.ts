@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { installCrds, startControlPlane, type ControlPlane, type CrdManifest } from '../controlplane/index.js';
 import { freeLoopbackPort } from '../controlplane/ports.js';
-import { KubeClient, loadKubeConfig } from '../operator/kube.js';
+import { KubeClient, loadKubeConfig } from '../kube/index.js';
 
 // Shared plumbing of the operator benchmarks: a fresh control plane with the
 // CRDs, the operator as a child process (so its memory is its own), and its

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ControlPlaneError } from './errors.js';
-import { kubeRequest } from './kube-request.js';
+import { KubeClient } from '../kube/client.js';
 import { sleep } from './probe.js';
 
 /** CrdManifest is a CustomResourceDefinition in wire format, e.g. parsed from crds/*.yaml. */
@@ -35,17 +35,22 @@ const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
  */
 export async function installCrds(kc: KubeConfig, crds: readonly CrdManifest[], options: InstallCrdsOptions = {}): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const client = new KubeClient(kc, { maxSockets: 2 });
+  try {
+    await applyAll(client, crds);
+    await waitEstablished(client, crds, deadline);
+  } finally {
+    client.close();
+  }
+}
+
+async function applyAll(client: KubeClient, crds: readonly CrdManifest[]): Promise<void> {
   for (const crd of crds) {
     const name = crd.metadata.name;
     const body = { ...crd, apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
     let res;
     try {
-      res = await kubeRequest(kc, {
-        method: 'PATCH',
-        path: `${crdPath}/${encodeURIComponent(name)}?fieldManager=sftoken-controlplane&force=true`,
-        body,
-        contentType: 'application/apply-patch+yaml',
-      });
+      res = await client.call('PATCH', `${crdPath}/${encodeURIComponent(name)}?fieldManager=sftoken-controlplane&force=true`, body, 'application/apply-patch+yaml');
     } catch (err) {
       throw new ControlPlaneError('CONTROLPLANE_CRD_NOT_ESTABLISHED', `cannot apply CRD ${name}`, { cause: err });
     }
@@ -54,10 +59,13 @@ export async function installCrds(kc: KubeConfig, crds: readonly CrdManifest[], 
       throw new ControlPlaneError('CONTROLPLANE_CRD_NOT_ESTABLISHED', `applying CRD ${name} returned ${String(res.status)}: ${message}`);
     }
   }
+}
+
+async function waitEstablished(client: KubeClient, crds: readonly CrdManifest[], deadline: number): Promise<void> {
   for (const crd of crds) {
     const name = crd.metadata.name;
     for (;;) {
-      const res = await kubeRequest(kc, { method: 'GET', path: `${crdPath}/${encodeURIComponent(name)}` });
+      const res = await client.call('GET', `${crdPath}/${encodeURIComponent(name)}`);
       if (res.status === 200 && established(res.body)) break;
       if (Date.now() > deadline) {
         throw new ControlPlaneError('CONTROLPLANE_CRD_NOT_ESTABLISHED', `CRD ${name} not Established in time (last status ${String(res.status)})`);

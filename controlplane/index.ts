@@ -1,6 +1,5 @@
 export { BinDirEnv, ensureControlPlaneBinaries, type ControlPlaneBinaries, type EnsureBinariesOptions } from './build.js';
 export { installCrds, type CrdManifest, type InstallCrdsOptions } from './crds.js';
-export { kubeRequest, type KubeRequest, type KubeResponse } from './kube-request.js';
 export { ControlPlaneError, isControlPlaneError, type ControlPlaneErrorCode } from './errors.js';
 export {
   DefaultControllers,

@@ -5,7 +5,7 @@ import { crashPoint } from './crashpoint.js';
 import { SecretDestination } from './destination.js';
 import type { Gathered } from './gather.js';
 import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from './kube.js';
+import type { KubeClient, SecretObject } from '../kube/index.js';
 import type { ObservationCache } from './observations.js';
 import { StateSecretStore } from './state.js';
 

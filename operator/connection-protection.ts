@@ -1,10 +1,12 @@
+import { isKubeError } from '../kube/errors.js';
 import { connectionRefOf, credentialsSecretOf, type ConnectionInUse, type ConnectionRef } from './connections.js';
 import type { CredentialsWatch } from './credentials-watch.js';
-import { isConflict, isOperatorError } from './errors.js';
+import { isConflict } from './errors.js';
 import type { Informer, InformerEvent } from './informer.js';
-import type { KubeClient, KubeObject } from './kube.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
 import type { Logger } from './logger.js';
-import { InUseFinalizer, connectionPath, keyOf, secretPath, splitKey } from './names.js';
+import { InUseFinalizer, connectionPath, keyOf, splitKey } from './names.js';
+import { secretPath } from '../kube/index.js';
 import type { ConnectionObject, StorefrontTokenObject } from './objects.js';
 import { WorkQueue } from './queue.js';
 
@@ -218,8 +220,8 @@ export class ConnectionProtector {
       // Merge patches replace the list whole; the resourceVersion turns a concurrent edit into a 409 and a retry.
       written = await this.#deps.kube.mergePatch<KubeObject>(target.path, { metadata: { finalizers, resourceVersion: target.object.metadata.resourceVersion } });
     } catch (error) {
-      if (isOperatorError(error, 'ERR_KUBE') && error.status === 404) return;
-      if (!isOperatorError(error, 'ERR_KUBE') || error.status !== 403) throw error;
+      if (isKubeError(error, 404)) return;
+      if (!isKubeError(error, 403)) throw error;
       if (!this.#refused.has(target.kind)) {
         this.#deps.log.warn({ object: target.path }, `not allowed to ${add ? 'add' : 'remove'} the ${InUseFinalizer} finalizer on ${target.kind === 'secret' ? 'credentials Secrets (RBAC patch on secrets, and the admission policy in deploy/admission-policy.yaml)' : 'PlatformConnections (RBAC patch on platformconnections)'}; they are not protected from namespace deletion until restart`);
       }

@@ -1,8 +1,8 @@
+import { isKubeError } from '../kube/errors.js';
 import type { Condition } from '../core/schema/status.js';
 import { checkConnection, type AdapterLookup, type CheckedConnection, type CredentialsReader } from './connections.js';
-import { isOperatorError } from './errors.js';
 import type { Informer, InformerEvent } from './informer.js';
-import type { KubeClient } from './kube.js';
+import type { KubeClient } from '../kube/index.js';
 import type { Logger } from './logger.js';
 import { InUseFinalizer, connectionPath } from './names.js';
 import type { ConnectionObject } from './objects.js';
@@ -125,7 +125,7 @@ export class ConnectionStatusWriter {
       try {
         written = await this.#deps.kube.mergePatch<ConnectionObject>(path, { status: { observedGeneration: generation, conditions } });
       } catch (error) {
-        if (!isOperatorError(error, 'ERR_KUBE') || error.status !== 403) throw error;
+        if (!isKubeError(error, 403)) throw error;
         // An older ClusterRole without patch on connections' status: one warning, then no more writes.
         // Another check may have hit the same refusal while this one awaited; warn once.
         if (!this.#refused()) this.#deps.log.warn({ connection: `${kind} ${cacheKey}` }, 'not allowed to patch connection status (RBAC); connection status is off until restart');

@@ -7,7 +7,7 @@ import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
 import { credentialsVersion } from './credentials-watch.js';
 import { PlatformGate } from './gate.js';
 import type { Informer } from './informer.js';
-import type { SecretObject } from './kube.js';
+import type { SecretObject } from '../kube/index.js';
 import { keyOf } from './names.js';
 import type { ConnectionObject, StorefrontTokenObject } from './objects.js';
 import type { Problem } from './problem.js';

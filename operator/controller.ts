@@ -1,3 +1,4 @@
+import { isKubeError } from '../kube/errors.js';
 import { isCoreError } from '../core/errors.js';
 import { decide, renewDue, type Decision } from '../core/reconcile/decide.js';
 import { act, GateClosed, type ActDeps, type EventNote } from './act.js';
@@ -203,7 +204,7 @@ export function errorReason(error: unknown): string {
     return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
   }
   if (isConflict(error)) return 'Conflict';
-  if (isOperatorError(error)) return error.code === 'ERR_KUBE' ? 'KubernetesError' : 'ReconcileError';
+  if (isKubeError(error)) return 'KubernetesError';
   return 'ReconcileError';
 }
 

@@ -1,9 +1,10 @@
+import { isKubeError } from '../kube/errors.js';
 import { createHash } from 'node:crypto';
-import { isOperatorError } from './errors.js';
 import { Informer, type InformerEvent } from './informer.js';
-import type { KubeClient, SecretObject } from './kube.js';
+import type { KubeClient, SecretObject } from '../kube/index.js';
 import type { Logger } from './logger.js';
-import { keyOf, secretPath, splitKey } from './names.js';
+import { keyOf, splitKey } from './names.js';
+import { secretPath } from '../kube/index.js';
 
 // Why one watch per credentials Secret, selected by fieldSelector=metadata.name:
 //
@@ -118,7 +119,7 @@ export class CredentialsWatch {
     const watched: Watched = {
       informer,
       ready: informer.start().then(() => undefined, (error: unknown) => {
-        if (isOperatorError(error, 'ERR_KUBE') && error.status === 403) {
+        if (isKubeError(error, 403)) {
           // A Role with get but not list/watch on this namespace's Secrets: work, just without events.
           watched.direct = true;
           if (!this.#warnedDirect) this.#options.log.warn({ secret: key }, 'not allowed to watch credentials Secrets (RBAC needs list and watch); reading them on demand, changes show only on the next re-check');

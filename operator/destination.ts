@@ -2,8 +2,9 @@ import { REVOKED_ANNOTATION, type FoundSecret, type SecretContent } from '../cor
 import type { Destination } from '../core/reconcile/ports.js';
 import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
 import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from './kube.js';
-import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, keyOf, labelValue, secretPath } from './names.js';
+import type { KubeClient, SecretObject } from '../kube/index.js';
+import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, keyOf, labelValue } from './names.js';
+import { secretPath } from '../kube/index.js';
 import { ownerOf, type TokenIdentity } from './state.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');

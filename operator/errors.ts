@@ -1,10 +1,11 @@
+import { isKubeError } from '../kube/errors.js';
+
 /**
  * OperatorErrorCode is the closed set of the operator's own error codes;
  * platform errors stay CoreErrors with their core codes.
  */
 export type OperatorErrorCode =
   | 'ERR_CONFIG'
-  | 'ERR_KUBE'
   | 'ERR_CONFLICT'
   | 'ERR_CONNECTION_NOT_FOUND'
   | 'ERR_CONNECTION_FORBIDDEN'
@@ -18,7 +19,7 @@ const brand = Symbol.for('storefront-token.OperatorError');
 export interface OperatorErrorOptions {
   /** cause is the underlying error. */
   readonly cause?: unknown;
-  /** status is the API server's HTTP status, for ERR_KUBE. */
+  /** status is the API server's HTTP status, when one answered. */
   readonly status?: number;
 }
 
@@ -50,5 +51,5 @@ export function isOperatorError(value: unknown, code?: OperatorErrorCode): value
 
 /** isConflict tells whether an error is an API-server optimistic-lock conflict (or already-exists race). */
 export function isConflict(value: unknown): boolean {
-  return isOperatorError(value, 'ERR_CONFLICT') || (isOperatorError(value, 'ERR_KUBE') && (value.status === 409));
+  return isOperatorError(value, 'ERR_CONFLICT') || isKubeError(value, 409);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { KubeClient } from './kube.js';
+import type { KubeClient } from '../kube/index.js';
 import type { StorefrontTokenObject } from './objects.js';
 
 /** EventSink receives events the operator records, besides the API server (logs, tests). */

@@ -1,6 +1,7 @@
 import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from './kube.js';
-import { Finalizer, ManagedByLabel, RoleLabel, TokenLabel, secretPath, tokenPath } from './names.js';
+import type { KubeClient, SecretObject } from '../kube/index.js';
+import { Finalizer, ManagedByLabel, RoleLabel, TokenLabel, tokenPath } from './names.js';
+import { secretPath } from '../kube/index.js';
 import type { StorefrontTokenObject } from './objects.js';
 
 /** hasFinalizer tells whether the token carries our finalizer. */

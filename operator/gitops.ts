@@ -1,7 +1,7 @@
+import { isKubeError } from '../kube/errors.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { KubeClient, KubeObject } from './kube.js';
-import { isOperatorError } from './errors.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
 import { applyManifests, collectionPath, objectPath, parseManifests } from './manifests.js';
 
 const run = promisify(execFile);
@@ -55,7 +55,7 @@ export async function syncCommitted(kube: KubeClient, repoDir: string, options: 
       await applyManifests(kube, [object], { namespace: options.namespace, fieldManager: 'gitops-sync' });
       applied.push(name);
     } catch (error) {
-      if (!isOperatorError(error, 'ERR_KUBE')) throw error;
+      if (!isKubeError(error)) throw error;
       refused.push({ object: name, message: error.message });
     }
   }

@@ -1,5 +1,5 @@
-import { isOperatorError } from './errors.js';
-import type { KubeClient, KubeObject, WatchEvent } from './kube.js';
+import { isKubeError } from '../kube/errors.js';
+import type { KubeClient, KubeObject, WatchEvent } from '../kube/index.js';
 
 /** InformerEvent is what an informer reports: an object appeared, changed or went away. */
 export type InformerEvent = 'added' | 'updated' | 'deleted';
@@ -148,7 +148,7 @@ export class Informer<T extends KubeObject> {
         failures = 0;
       } catch (error) {
         if (this.#aborted()) return;
-        gone = isOperatorError(error, 'ERR_KUBE') && error.status === 410;
+        gone = isKubeError(error, 410);
         failures++;
         this.#options.onError?.(error);
         await delay(Math.min(5000, 100 * 2 ** failures));

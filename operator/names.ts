@@ -41,12 +41,6 @@ export function connectionPath(kind: 'PlatformConnection' | 'ClusterPlatformConn
   return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
 }
 
-/** secretPath is the REST path of Secrets (all namespaces, one namespace, or one object). */
-export function secretPath(namespace?: string, name?: string): string {
-  const base = namespace === undefined ? '/api/v1/secrets' : `/api/v1/namespaces/${namespace}/secrets`;
-  return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
-}
-
 /**
  * stateSecretName is the operator's durable-state Secret for a token. Long
  * token names are shortened with a hash so the result stays a valid name.

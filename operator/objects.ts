@@ -1,5 +1,5 @@
 import type { Condition, StorefrontTokenStatus } from '../core/schema/status.js';
-import type { KubeObject } from './kube.js';
+import type { KubeObject } from '../kube/index.js';
 
 /** A StorefrontTokenObject is a StorefrontToken as the API server stores it; spec is unvalidated input. */
 export interface StorefrontTokenObject extends KubeObject {

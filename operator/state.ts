@@ -2,8 +2,9 @@ import { decodeDurableState, emptyState, encodeDurableState, type DurableState }
 import type { TokenStore } from '../core/reconcile/ports.js';
 import { OperatorError } from './errors.js';
 import type { Informer } from './informer.js';
-import type { KubeClient, OwnerReference, SecretObject } from './kube.js';
-import { ManagedByLabel, ManagedByValue, RoleLabel, StateFinalizer, TokenLabel, labelValue, secretPath, stateSecretName } from './names.js';
+import type { KubeClient, OwnerReference, SecretObject } from '../kube/index.js';
+import { ManagedByLabel, ManagedByValue, RoleLabel, StateFinalizer, TokenLabel, labelValue, stateSecretName } from './names.js';
+import { secretPath } from '../kube/index.js';
 
 // The durable state of one StorefrontToken lives in an operator-owned Secret,
 // never in status: status is a mirror for humans and anyone who may write

@@ -1,5 +1,6 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's generated models are behaviour-free classes and its serializer takes plain objects. */
-import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient, KubeList, SecretObject } from '../../kube/client.js';
+import { isKubeError } from '../../kube/errors.js';
+import { secretPath } from '../../kube/paths.js';
 import type { SecretRef, SecretStore, StoredSecret } from './secret-store.js';
 
 /** KubeSecretStoreOptions says which kubeconfig and context to use. */
@@ -10,41 +11,26 @@ export interface KubeSecretStoreOptions {
   readonly context?: string;
 }
 
-// client-node is loaded on first use, not at process start: most provider
-// processes (validate, schema) never touch the cluster, and the handshake
-// must not wait for its module graph.
-async function loadApi(options: KubeSecretStoreOptions): Promise<{ api: CoreV1Api; namespace: string }> {
-  const k8s = await import('@kubernetes/client-node');
-  const kc: KubeConfig = new k8s.KubeConfig();
-  if (options.configPath === undefined) kc.loadFromDefault();
-  else kc.loadFromFile(options.configPath);
+// The Kubernetes client is loaded on first use, not at process start: most
+// provider processes (validate, schema) never touch the cluster, and the
+// handshake must not wait for client-node's module graph.
+interface Loaded {
+  readonly kube: KubeClient;
+  readonly namespace: string;
+}
+
+async function load(options: KubeSecretStoreOptions): Promise<Loaded> {
+  const { KubeClient: Client, loadKubeConfig, currentNamespace } = await import('../../kube/client.js');
+  const kc = loadKubeConfig(options.configPath);
   if (options.context !== undefined) kc.setCurrentContext(options.context);
-  const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-  return { api: kc.makeApiClient(k8s.CoreV1Api), namespace };
+  return { kube: new Client(kc), namespace: currentNamespace(kc) };
 }
 
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-// client-node's ApiException message embeds the response body and headers;
-// report only the status and the API server's own message, which for a
-// Secret call never contains its data.
+// The API server's message for a Secret call never contains its data; the
+// path names the Secret. Say what we were doing in the user's words.
 function kubeError(verb: string, ref: SecretRef, error: unknown): Error {
-  const status = statusOf(error);
-  const body = (error as { body?: unknown } | null)?.body;
-  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-  let message = '';
-  if (typeof body === 'string') {
-    try {
-      message = text((JSON.parse(body) as { message?: unknown }).message);
-    } catch {
-      message = '';
-    }
-  } else if (typeof body === 'object' && body !== null) message = text((body as { message?: unknown }).message);
-  const why = status === undefined ? (error instanceof Error ? error.message.split('\n')[0] ?? '' : 'unknown error') : `HTTP ${status}${message === '' ? '' : `: ${message}`}`;
-  return new Error(`cannot ${verb} Secret ${ref.namespace}/${ref.name}: ${why}`);
+  const why = isKubeError(error) && error.status !== undefined ? `HTTP ${error.status}: ${error.message}` : error instanceof Error ? error.message.split('\n')[0] ?? '' : 'unknown error';
+  return new Error(`cannot ${verb} Secret ${ref.namespace}/${ref.name}: ${why}`, { cause: error });
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -64,9 +50,9 @@ interface Snapshot {
   readonly secrets: Map<string, StoredSecret>;
 }
 
-function decode(ref: SecretRef, s: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; data?: Record<string, string> }): StoredSecret {
+function decode(ref: SecretRef, s: SecretObject): StoredSecret {
   const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, unb64(v)]));
-  return { ...ref, labels: s.metadata?.labels ?? {}, annotations: s.metadata?.annotations ?? {}, data };
+  return { ...ref, labels: s.metadata.labels ?? {}, annotations: s.metadata.annotations ?? {}, data };
 }
 
 /**
@@ -76,7 +62,7 @@ function decode(ref: SecretRef, s: { metadata?: { labels?: Record<string, string
  */
 export class KubeSecretStore implements SecretStore {
   readonly #options: KubeSecretStoreOptions;
-  #loaded: Promise<{ api: CoreV1Api; namespace: string }> | undefined;
+  #loaded: Promise<Loaded> | undefined;
   readonly #snapshots = new Map<string, Promise<Snapshot | undefined>>();
 
   constructor(options: KubeSecretStoreOptions = {}) {
@@ -84,8 +70,8 @@ export class KubeSecretStore implements SecretStore {
   }
 
   // Loaded on first use, so processes that never reach the cluster never read the kubeconfig.
-  #load(): Promise<{ api: CoreV1Api; namespace: string }> {
-    this.#loaded ??= loadApi(this.#options);
+  #load(): Promise<Loaded> {
+    this.#loaded ??= load(this.#options);
     return this.#loaded;
   }
 
@@ -103,11 +89,11 @@ export class KubeSecretStore implements SecretStore {
     const snapshot = await this.#snapshot(ref.namespace);
     const cached = snapshot?.secrets.get(ref.name);
     if (cached !== undefined) return cached;
-    const { api } = await this.#load();
+    const { kube } = await this.#load();
     try {
-      return decode(ref, await api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace }));
+      const found = await kube.get<SecretObject>(secretPath(ref.namespace, ref.name));
+      return found === undefined ? undefined : decode(ref, found);
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
       throw kubeError('read', ref, error);
     }
   }
@@ -117,12 +103,12 @@ export class KubeSecretStore implements SecretStore {
     const existing = this.#snapshots.get(namespace);
     const fresh = existing?.then((s) => s !== undefined && Date.now() - s.takenAt < SNAPSHOT_TTL_MS);
     const take = async (): Promise<Snapshot | undefined> => {
-      const { api } = await this.#load();
+      const { kube } = await this.#load();
       try {
-        const list = await api.listNamespacedSecret({ namespace, labelSelector: MANAGED_SELECTOR });
+        const list: KubeList<SecretObject> = await kube.list<SecretObject>(`${secretPath(namespace)}?labelSelector=${encodeURIComponent(MANAGED_SELECTOR)}`);
         const secrets = new Map<string, StoredSecret>();
         for (const item of list.items) {
-          const name = item.metadata?.name;
+          const name = item.metadata.name;
           if (name !== undefined) secrets.set(name, decode({ namespace, name }, item));
         }
         return { takenAt: Date.now(), secrets };
@@ -145,8 +131,8 @@ export class KubeSecretStore implements SecretStore {
 
   /** put creates the Secret, or replaces it when it exists. */
   async put(secret: StoredSecret): Promise<void> {
-    const { api } = await this.#load();
-    const body = {
+    const { kube } = await this.#load();
+    const body: SecretObject = {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
@@ -154,25 +140,21 @@ export class KubeSecretStore implements SecretStore {
       data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, b64(v)])),
     };
     try {
-      await api.replaceNamespacedSecret({ name: secret.name, namespace: secret.namespace, body });
+      const replaced = await kube.send<SecretObject>('PUT', secretPath(secret.namespace, secret.name), body, undefined, [404]);
+      if (replaced === undefined) await kube.send('POST', secretPath(secret.namespace), body);
     } catch (error) {
-      if (statusOf(error) !== 404) throw kubeError('replace', secret, error);
-      try {
-        await api.createNamespacedSecret({ namespace: secret.namespace, body });
-      } catch (createError) {
-        throw kubeError('create', secret, createError);
-      }
+      throw kubeError('write', secret, error);
     }
     await this.#remember(secret, secret);
   }
 
   /** delete removes the Secret; a missing Secret is success. */
   async delete(ref: SecretRef): Promise<void> {
-    const { api } = await this.#load();
+    const { kube } = await this.#load();
     try {
-      await api.deleteNamespacedSecret({ name: ref.name, namespace: ref.namespace });
+      await kube.send('DELETE', secretPath(ref.namespace, ref.name), undefined, undefined, [404]);
     } catch (error) {
-      if (statusOf(error) !== 404) throw kubeError('delete', ref, error);
+      throw kubeError('delete', ref, error);
     }
     await this.#remember(ref, undefined);
   }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { installCrds, kubeRequest, type CrdManifest, type KubeResponse } from '../../controlplane/index.js';
+import { installCrds, type CrdManifest } from '../../controlplane/index.js';
+import { KubeClient, type KubeResult } from '../../kube/index.js';
 import { capabilityTable } from '../../core/adapters/capability-table.js';
 import { formatPath, validateSpec } from '../../core/schema/validate.js';
 import { freshNamespace } from './fresh-namespace.js';
@@ -119,16 +120,27 @@ function examples(): Example[] {
       .map((o) => ({ file, kind: o.kind ?? '', spec: o.spec ?? {} })));
 }
 
+// One client per kubeconfig for the whole file: rows share its keep-alive connections.
+const clients = new WeakMap<KubeConfig, KubeClient>();
+function kube(kc: KubeConfig): KubeClient {
+  let client = clients.get(kc);
+  if (client === undefined) {
+    client = new KubeClient(kc);
+    clients.set(kc, client);
+  }
+  return client;
+}
+
 function body(spec: Spec, name = 'shop', kind = 'StorefrontToken'): object {
   return { apiVersion: 'sftoken.dev/v1alpha1', kind, metadata: { name }, spec: JSON.parse(JSON.stringify(spec)) as Spec };
 }
 
 // Dry run: full validation and admission, nothing stored, so rows share a namespace.
-async function create(kc: KubeConfig, spec: Spec): Promise<KubeResponse> {
-  return kubeRequest(kc, { method: 'POST', path: `${tokens('default')}?dryRun=All&fieldValidation=Strict`, body: body(spec) });
+async function create(kc: KubeConfig, spec: Spec): Promise<KubeResult> {
+  return kube(kc).call('POST', `${tokens('default')}?dryRun=All&fieldValidation=Strict`, body(spec));
 }
 
-function causesOf(res: KubeResponse): string[] {
+function causesOf(res: KubeResult): string[] {
   return ((res.body as StatusBody | undefined)?.details?.causes ?? []).map((c) => c.field ?? '');
 }
 
@@ -160,7 +172,7 @@ describe('StorefrontToken admission by the generated CRD on a real API server', 
 
   it.each(examples())('accepts the $kind of examples/kubernetes/$file', async ({ kind, spec }) => {
     const plural = `${kind.toLowerCase()}s`;
-    const res = await kubeRequest(kc, { method: 'POST', path: `/apis/sftoken.dev/v1alpha1/namespaces/default/${plural}?dryRun=All&fieldValidation=Strict`, body: body(spec, 'shop', kind) });
+    const res = await kube(kc).call('POST', `/apis/sftoken.dev/v1alpha1/namespaces/default/${plural}?dryRun=All&fieldValidation=Strict`, body(spec, 'shop', kind));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     if (kind === 'StorefrontToken') expect(validateKubernetes(spec).ok).toBe(true);
   });
@@ -171,10 +183,10 @@ describe('StorefrontToken admission by the generated CRD on a real API server', 
     { name: 'Unrevoked', reason: 'revocation is one way', spec: { ...avvyr, revoked: true }, change: { ...avvyr, revoked: false }, field: 'spec.revoked', message: /cannot be set back to false/ },
   ])('refuses the update $name on its field alone ($reason)', async ({ spec, change, field, message }) => {
     const namespace = await freshNamespace(kc);
-    const created = await kubeRequest(kc, { method: 'POST', path: tokens(namespace), body: body(spec) });
+    const created = await kube(kc).call('POST', tokens(namespace), body(spec));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const metadata = (created.body as { metadata: object }).metadata;
-    const res = await kubeRequest(kc, { method: 'PUT', path: `${tokens(namespace)}/shop`, body: { ...body(change), metadata } });
+    const res = await kube(kc).call('PUT', `${tokens(namespace)}/shop`, { ...body(change), metadata });
     const text = (res.body as StatusBody | undefined)?.message ?? '';
     expect(res.status, text).toBe(422);
     expect(text).not.toContain(noise);

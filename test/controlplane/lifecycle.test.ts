@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kubeRequest, startControlPlane, type ControlPlanePids } from '../../controlplane/index.js';
+import { startControlPlane, type ControlPlanePids } from '../../controlplane/index.js';
+import { KubeClient } from '../../kube/index.js';
 import { sleep } from '../../controlplane/probe.js';
 
 function alive(pid: number): boolean {
@@ -34,7 +35,9 @@ const signals = [
 describe('control plane lifecycle', () => {
   it('serves the stamped version and stops without leftovers', async () => {
     const cp = await startControlPlane();
-    const version = await kubeRequest(cp.kubeConfig(), { method: 'GET', path: '/version' });
+    const client = new KubeClient(cp.kubeConfig());
+    const version = await client.call('GET', '/version');
+    client.close();
     expect(version.body).toMatchObject({ gitVersion: 'v1.34.3', major: '1', minor: '34' });
     expect(Object.values(cp.pids).every(alive)).toBe(true);
     await cp.stop();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../core/secret.js';
-import type { KubeObject, SecretObject } from '../../operator/kube.js';
+import type { KubeObject, SecretObject } from '../../kube/index.js';
 import type { RunningOperator } from '../../operator/main.js';
-import { secretPath, tokenPath } from '../../operator/names.js';
+import { tokenPath } from '../../operator/names.js';
+import { secretPath } from '../../kube/index.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
@@ -51,16 +52,26 @@ const cases: { name: string; reason: string; run: (ctx: Ctx) => Promise<void> }[
     },
   },
   {
-    name: 'InvalidSpec',
-    reason: 'a spec the schema rejects names the field and makes no platform call',
+    name: 'RefusedAtAdmission',
+    reason: 'a rule CEL can check refuses the object at apply time, naming the field, before the operator sees it',
     async run({ ns }) {
       const before = sandbox.inventory('bigcommerce').length;
-      await applyIn(cluster, ns, example('bigcommerce', (s) => ({ ...s, lifetime: undefined })));
+      await expect(applyIn(cluster, ns, example('bigcommerce', (s) => ({ ...s, lifetime: undefined, rotation: undefined })))).rejects.toThrow(/spec\.lifetime: Required value/);
+      expect(await token(ns, 'shop-storefront')).toBeUndefined();
+      expect(sandbox.inventory('bigcommerce').length).toBe(before);
+    },
+  },
+  {
+    name: 'InvalidSpec',
+    reason: 'a rule only the operator can check (an expiry already past) names the field and makes no platform call',
+    async run({ ns }) {
+      const before = sandbox.inventory('bigcommerce').length;
+      await applyIn(cluster, ns, example('bigcommerce', (s) => ({ ...s, lifetime: { expiresAt: '2020-01-01T00:00:00Z' }, rotation: undefined })));
       const t = await waitFor('InvalidSpec', async () => {
         const x = await token(ns, 'shop-storefront');
         return condition(x, 'Synced')?.reason === 'InvalidSpec' ? x : undefined;
       });
-      expect(condition(t, 'Synced')?.message).toContain('spec.lifetime');
+      expect(condition(t, 'Synced')?.message).toContain('spec.lifetime.expiresAt');
       expect(sandbox.inventory('bigcommerce').length).toBe(before);
     },
   },

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformName } from '../../core/schema/platform.js';
 import { fingerprint } from '../../core/secret.js';
-import type { KubeObject } from '../../operator/kube.js';
-import { secretPath, tokenPath } from '../../operator/names.js';
+import type { KubeObject } from '../../kube/index.js';
+import { tokenPath } from '../../operator/names.js';
+import { secretPath } from '../../kube/index.js';
 import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { spawnOperator } from './process.js';

@@ -4,7 +4,7 @@ import type { PlatformName } from '../../core/schema/platform.js';
 import { fingerprint } from '../../core/secret.js';
 import type { CrashStep } from '../../operator/crashpoint.js';
 import { CrashPointEnv } from '../../operator/crashpoint.js';
-import type { KubeObject } from '../../operator/kube.js';
+import type { KubeObject } from '../../kube/index.js';
 import { tokenPath } from '../../operator/names.js';
 import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, SecretObject } from '../../operator/kube.js';
-import { ManagedSelector, secretPath, tokenPath } from '../../operator/names.js';
+import type { KubeObject, SecretObject } from '../../kube/index.js';
+import { ManagedSelector, tokenPath } from '../../operator/names.js';
+import { secretPath } from '../../kube/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { applyIn, condition, exampleObjects, getToken, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from './world.js';

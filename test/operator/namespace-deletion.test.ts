@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PlatformName } from '../../core/schema/platform.js';
-import type { KubeObject } from '../../operator/kube.js';
+import type { KubeObject } from '../../kube/index.js';
 import type { RunningOperator } from '../../operator/main.js';
-import { connectionPath, secretPath } from '../../operator/names.js';
+import { connectionPath } from '../../operator/names.js';
+import { secretPath } from '../../kube/index.js';
 import type { InventoryEntry, Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { applyIn, exampleObjects, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from './world.js';

@@ -1,15 +1,17 @@
 import { Agent, request, type RequestOptions } from 'node:https';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
-import { OperatorError } from './errors.js';
+import { KubeError } from './errors.js';
 
-// The one file that imports client-node, and only for what it does well:
+// The one Kubernetes REST layer of the project: the operator, the Terraform
+// provider's Secret store and the control-plane harness all talk to the API
+// server through it. client-node is used only for what it does well:
 // reading kubeconfigs (files, in-cluster) and turning them into TLS options.
 // Requests travel raw over one keep-alive agent because client-node's typed
 // serializer drops wire fields (x-kubernetes-*, apply patches) and its patch
 // content types are awkward; one agent also bounds our connections.
 
-/** ObjectMeta is the subset of metav1.ObjectMeta the operator reads and writes. */
+/** ObjectMeta is the subset of metav1.ObjectMeta the project reads and writes. */
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -96,7 +98,7 @@ export function currentNamespace(kc: KubeConfig): string {
 
 /**
  * A KubeClient sends raw JSON requests to the API server with a kubeconfig's
- * credentials. Non-2xx answers become OperatorError ERR_KUBE with `status`.
+ * credentials. Non-2xx answers become KubeError with `status`.
  */
 export class KubeClient {
   readonly #kc: KubeConfig;
@@ -109,7 +111,7 @@ export class KubeClient {
 
   constructor(kc: KubeConfig, options: KubeClientOptions = {}) {
     const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new OperatorError('ERR_CONFIG', 'the kubeconfig has no current cluster');
+    if (cluster === null) throw new KubeError('the kubeconfig has no current cluster');
     this.#kc = kc;
     this.#server = new URL(cluster.server);
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 32 };
@@ -160,7 +162,7 @@ export class KubeClient {
       });
       req.on('timeout', () => req.destroy(new Error(`request timed out after ${this.#timeoutMs} ms`)));
       req.on('error', (cause) => {
-        reject(new OperatorError('ERR_KUBE', `cannot ${method} ${url.pathname}`, { cause }));
+        reject(new KubeError(`cannot ${method} ${url.pathname}`, { cause }));
       });
       req.end(payload);
     });
@@ -168,13 +170,13 @@ export class KubeClient {
     return result;
   }
 
-  /** send is call that throws OperatorError ERR_KUBE (with status) unless the status is 2xx or allowed. */
+  /** send is call that throws KubeError (with status) unless the status is 2xx or allowed. */
   async send<T>(method: string, path: string, body?: unknown, contentType?: string, allow: readonly number[] = []): Promise<T | undefined> {
     const res = await this.call(method, path, body, contentType);
     if (res.status >= 200 && res.status < 300) return res.body as T;
     if (allow.includes(res.status)) return undefined;
     const message = (res.body as { message?: string } | undefined)?.message ?? `HTTP ${res.status}`;
-    throw new OperatorError('ERR_KUBE', `${method} ${path.split('?')[0] ?? path}: ${message}`, { status: res.status });
+    throw new KubeError(`${method} ${path.split('?')[0] ?? path}: ${message}`, { status: res.status });
   }
 
   /** get returns the object or undefined when it does not exist. */
@@ -223,7 +225,7 @@ export class KubeClient {
       const req = send(url, { ...base, method: 'GET', headers: { ...(base.headers as Record<string, string> | undefined), accept: 'application/json' }, signal }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
-          reject(new OperatorError('ERR_KUBE', `watch ${url.pathname} answered ${res.statusCode ?? 0}`, { status: res.statusCode ?? 0 }));
+          reject(new KubeError(`watch ${url.pathname} answered ${res.statusCode ?? 0}`, { status: res.statusCode ?? 0 }));
           return;
         }
         let buffer = '';
@@ -250,7 +252,7 @@ export class KubeClient {
       });
       req.on('error', (cause) => {
         if (signal.aborted) resolve();
-        else reject(new OperatorError('ERR_KUBE', `watch ${url.pathname} failed`, { cause }));
+        else reject(new KubeError(`watch ${url.pathname} failed`, { cause }));
       });
       req.end();
     });
