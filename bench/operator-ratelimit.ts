@@ -1,4 +1,4 @@
-import { Informer } from '../operator/informer.js';
+import { Informer } from '../operator/runtime/informer.js';
 import { tokenPath } from '../operator/names.js';
 import { secretPath } from '../kube/index.js';
 import type { StorefrontTokenObject } from '../operator/objects.js';

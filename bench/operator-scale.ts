@@ -1,5 +1,5 @@
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { Informer } from '../operator/informer.js';
+import { Informer } from '../operator/runtime/informer.js';
 import { tokenPath } from '../operator/names.js';
 import { secretPath } from '../kube/index.js';
 import type { StorefrontTokenObject } from '../operator/objects.js';

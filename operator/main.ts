@@ -1,21 +1,21 @@
 import { hostname } from 'node:os';
-import { ConnectionProtector } from './connection-protection.js';
-import { ConnectionStatusWriter } from './connection-status.js';
-import { ConnectionResolver, connectionsNaming, namedCredentials, tokenConnection, type AdapterLookup, type ConnectionCaches } from './connections.js';
-import { makeReconciler } from './controller.js';
-import { CredentialsWatch } from './credentials-watch.js';
-import { EventRecorder, type EventSink } from './events.js';
-import { startHealthServer, type HealthServer } from './health.js';
-import { Informer, type InformerEvent } from './informer.js';
+import { ConnectionProtector } from './connections/protection.js';
+import { ConnectionStatusWriter } from './connections/status.js';
+import { ConnectionResolver, connectionsNaming, namedCredentials, tokenConnection, type AdapterLookup, type ConnectionCaches } from './connections/resolver.js';
+import { makeReconciler } from './reconcile/controller.js';
+import { CredentialsWatch } from './connections/credentials-watch.js';
+import { EventRecorder, type EventSink } from './runtime/events.js';
+import { startHealthServer, type HealthServer } from './runtime/health.js';
+import { Informer, type InformerEvent } from './runtime/informer.js';
 import { KubeClient, currentNamespace, loadKubeConfig, type SecretObject } from '../kube/index.js';
-import { LeaderElector } from './leader.js';
-import { createLogger, type Logger } from './logger.js';
-import { OperatorMetrics } from './metrics.js';
+import { LeaderElector } from './runtime/leader.js';
+import { createLogger, type Logger } from './runtime/logger.js';
+import { OperatorMetrics } from './runtime/metrics.js';
 import { FieldManager, ManagedSelector, connectionPath, keyOf, tokenPath } from './names.js';
 import { secretPath } from '../kube/index.js';
 import type { ConnectionObject, StorefrontTokenObject } from './objects.js';
-import { ObservationCache } from './observations.js';
-import { WorkQueue } from './queue.js';
+import { ObservationCache } from './reconcile/observations.js';
+import { WorkQueue } from './runtime/queue.js';
 
 /** OperatorOptions configure one operator replica; only adapterFor is required. */
 export interface OperatorOptions {

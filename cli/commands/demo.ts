@@ -9,15 +9,15 @@ import { installCrds, startControlPlane, type ControlPlane, type CrdManifest } f
 import { adapterFor } from '../../core/adapters/registry.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { fingerprint } from '../../core/secret.js';
-import { initScratchRepo, syncCommitted, TokenKinds, type ScratchRepo } from '../../operator/gitops.js';
+import { initScratchRepo, syncCommitted, TokenKinds, type ScratchRepo } from '../demo/gitops.js';
 import { KubeClient, loadKubeConfig, type KubeObject, type SecretObject } from '../../kube/index.js';
-import { createLogger } from '../../operator/logger.js';
+import { createLogger } from '../../operator/runtime/logger.js';
 import { runOperator, type RunningOperator } from '../../operator/main.js';
-import { parseManifests, pointAt } from '../../operator/manifests.js';
+import { parseManifests, pointAt } from '../demo/manifests.js';
 import { tokenPath } from '../../operator/names.js';
 import { secretPath } from '../../kube/index.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
-import { useToken } from '../../operator/token-use.js';
+import { useToken } from '../demo/token-use.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { Command } from './command.js';
 

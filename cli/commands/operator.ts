@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { adapterFor } from '../../core/adapters/registry.js';
-import { createLogger } from '../../operator/logger.js';
+import { createLogger } from '../../operator/runtime/logger.js';
 import { runOperator } from '../../operator/main.js';
 import type { Command } from './command.js';
 

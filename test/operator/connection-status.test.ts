@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { ConnectionStatus } from '../../operator/connection-status.js';
+import type { ConnectionStatus } from '../../operator/connections/status.js';
 import type { KubeObject } from '../../kube/index.js';
 import type { RunningOperator } from '../../operator/main.js';
 import { connectionPath } from '../../operator/names.js';

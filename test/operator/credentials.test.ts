@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../core/adapters/registry.js';
-import type { ConnectionStatus } from '../../operator/connection-status.js';
-import { checkConnection } from '../../operator/connections.js';
+import type { ConnectionStatus } from '../../operator/connections/status.js';
+import { checkConnection } from '../../operator/connections/resolver.js';
 import type { KubeObject, SecretObject } from '../../kube/index.js';
 import { InUseFinalizer, connectionPath, tokenPath } from '../../operator/names.js';
 import { secretPath } from '../../kube/index.js';

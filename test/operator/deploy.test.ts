@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js';
 import type { RunningOperator } from '../../operator/main.js';
-import { applyManifests, parseManifests } from '../../operator/manifests.js';
+import { applyManifests, parseManifests } from '../../cli/demo/manifests.js';
 import { InUseFinalizer, connectionPath } from '../../operator/names.js';
 import { secretPath } from '../../kube/index.js';
 import type { Sandbox } from '../../sandbox/index.js';

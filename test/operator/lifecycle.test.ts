@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { fingerprint } from '../../core/secret.js';
 import { Finalizer } from '../../operator/names.js';
-import { useToken } from '../../operator/token-use.js';
+import { useToken } from '../../cli/demo/token-use.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from './world.js';

@@ -1,10 +1,10 @@
-import { isKubeError } from '../kube/errors.js';
+import { isKubeError } from '../../kube/errors.js';
 import { createHash } from 'node:crypto';
-import { Informer, type InformerEvent } from './informer.js';
-import type { KubeClient, SecretObject } from '../kube/index.js';
-import type { Logger } from './logger.js';
-import { keyOf, splitKey } from './names.js';
-import { secretPath } from '../kube/index.js';
+import { Informer, type InformerEvent } from '../runtime/informer.js';
+import type { KubeClient, SecretObject } from '../../kube/index.js';
+import type { Logger } from '../runtime/logger.js';
+import { keyOf, splitKey } from '../names.js';
+import { secretPath } from '../../kube/index.js';
 
 // Why one watch per credentials Secret, selected by fieldSelector=metadata.name:
 //

@@ -1,16 +1,16 @@
-import type { PlatformAdapter, PlatformClient, PlatformCall } from '../core/adapters/adapter.js';
-import { platformConnectionSpecSchema, type PlatformConnectionSpec } from '../core/schema/connection.js';
-import type { PlatformName } from '../core/schema/platform.js';
-import { formatPath } from '../core/schema/validate.js';
-import { SecretValue } from '../core/secret.js';
-import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
+import type { PlatformAdapter, PlatformClient, PlatformCall } from '../../core/adapters/adapter.js';
+import { platformConnectionSpecSchema, type PlatformConnectionSpec } from '../../core/schema/connection.js';
+import type { PlatformName } from '../../core/schema/platform.js';
+import { formatPath } from '../../core/schema/validate.js';
+import { SecretValue } from '../../core/secret.js';
+import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { credentialsVersion } from './credentials-watch.js';
 import { PlatformGate } from './gate.js';
-import type { Informer } from './informer.js';
-import type { SecretObject } from '../kube/index.js';
-import { keyOf } from './names.js';
-import type { ConnectionObject, StorefrontTokenObject } from './objects.js';
-import type { Problem } from './problem.js';
+import type { Informer } from '../runtime/informer.js';
+import type { SecretObject } from '../../kube/index.js';
+import { keyOf } from '../names.js';
+import type { ConnectionObject, StorefrontTokenObject } from '../objects.js';
+import type { Problem } from '../reconcile/problem.js';
 
 /** AdapterLookup returns the adapter of a platform; injected so the operator never names one. */
 export type AdapterLookup = (platform: PlatformName) => PlatformAdapter;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { KubeClient } from '../kube/index.js';
-import type { StorefrontTokenObject } from './objects.js';
+import type { KubeClient } from '../../kube/index.js';
+import type { StorefrontTokenObject } from '../objects.js';
 
 /** EventSink receives events the operator records, besides the API server (logs, tests). */
 export type EventSink = (object: StorefrontTokenObject, type: 'Normal' | 'Warning', reason: string, message: string) => void;

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import type { KubeClient, KubeObject } from '../kube/index.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
 
 /** Resource locates one kind: its REST collection, and whether it is namespaced. */
 interface Resource {

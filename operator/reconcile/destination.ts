@@ -1,10 +1,10 @@
-import { REVOKED_ANNOTATION, type FoundSecret, type SecretContent } from '../core/delivery/secret-content.js';
-import type { Destination } from '../core/reconcile/ports.js';
-import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
-import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from '../kube/index.js';
-import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, keyOf, labelValue } from './names.js';
-import { secretPath } from '../kube/index.js';
+import { REVOKED_ANNOTATION, type FoundSecret, type SecretContent } from '../../core/delivery/secret-content.js';
+import type { Destination } from '../../core/reconcile/ports.js';
+import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
+import type { Informer } from '../runtime/informer.js';
+import type { KubeClient, SecretObject } from '../../kube/index.js';
+import { ManagedByLabel, ManagedByValue, RoleLabel, TokenLabel, keyOf, labelValue } from '../names.js';
+import { secretPath } from '../../kube/index.js';
 import { ownerOf, type TokenIdentity } from './state.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');

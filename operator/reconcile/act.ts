@@ -1,11 +1,11 @@
-import type { Decision } from '../core/reconcile/decide.js';
-import { execute, type StepResult } from '../core/reconcile/execute.js';
-import type { EventNote } from '../core/reconcile/ports.js';
+import type { Decision } from '../../core/reconcile/decide.js';
+import { execute, type StepResult } from '../../core/reconcile/execute.js';
+import type { EventNote } from '../../core/reconcile/ports.js';
 import { crashPoint } from './crashpoint.js';
 import { SecretDestination } from './destination.js';
 import type { Gathered } from './gather.js';
-import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from '../kube/index.js';
+import type { Informer } from '../runtime/informer.js';
+import type { KubeClient, SecretObject } from '../../kube/index.js';
 import type { ObservationCache } from './observations.js';
 import { StateSecretStore } from './state.js';
 

@@ -1,5 +1,5 @@
-import { isConflict } from './errors.js';
-import type { KubeClient } from '../kube/index.js';
+import { isConflict } from '../errors.js';
+import type { KubeClient } from '../../kube/index.js';
 
 /** LeaderOptions configure leader election on a coordination.k8s.io Lease. */
 export interface LeaderOptions {

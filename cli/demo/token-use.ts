@@ -1,4 +1,4 @@
-import type { StorefrontTokenSpec } from '../core/schema/storefront-token.js';
+import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 
 /** A TokenUse is one presentation of a delivered token at its platform's token-use endpoint. */
 export interface TokenUse {

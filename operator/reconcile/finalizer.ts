@@ -1,8 +1,8 @@
-import type { Informer } from './informer.js';
-import type { KubeClient, SecretObject } from '../kube/index.js';
-import { Finalizer, ManagedByLabel, RoleLabel, TokenLabel, tokenPath } from './names.js';
-import { secretPath } from '../kube/index.js';
-import type { StorefrontTokenObject } from './objects.js';
+import type { Informer } from '../runtime/informer.js';
+import type { KubeClient, SecretObject } from '../../kube/index.js';
+import { Finalizer, ManagedByLabel, RoleLabel, TokenLabel, tokenPath } from '../names.js';
+import { secretPath } from '../../kube/index.js';
+import type { StorefrontTokenObject } from '../objects.js';
 
 /** hasFinalizer tells whether the token carries our finalizer. */
 export function hasFinalizer(object: StorefrontTokenObject): boolean {

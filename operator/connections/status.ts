@@ -1,13 +1,13 @@
-import { isKubeError } from '../kube/errors.js';
-import type { Condition } from '../core/schema/status.js';
-import { checkConnection, type AdapterLookup, type CheckedConnection, type CredentialsReader } from './connections.js';
-import type { Informer, InformerEvent } from './informer.js';
-import type { KubeClient } from '../kube/index.js';
-import type { Logger } from './logger.js';
-import { InUseFinalizer, connectionPath } from './names.js';
-import type { ConnectionObject } from './objects.js';
-import { WorkQueue } from './queue.js';
-import { setCondition } from './status.js';
+import { isKubeError } from '../../kube/errors.js';
+import type { Condition } from '../../core/schema/status.js';
+import { checkConnection, type AdapterLookup, type CheckedConnection, type CredentialsReader } from './resolver.js';
+import type { Informer, InformerEvent } from '../runtime/informer.js';
+import type { KubeClient } from '../../kube/index.js';
+import type { Logger } from '../runtime/logger.js';
+import { InUseFinalizer, connectionPath } from '../names.js';
+import type { ConnectionObject } from '../objects.js';
+import { WorkQueue } from '../runtime/queue.js';
+import { setCondition } from '../reconcile/status.js';
 
 /** ConnectionStatus is the status subresource of PlatformConnection and ClusterPlatformConnection. */
 export interface ConnectionStatus {

@@ -1,7 +1,7 @@
-import { isKubeError } from '../kube/errors.js';
+import { isKubeError } from '../../kube/errors.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { KubeClient, KubeObject } from '../kube/index.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
 import { applyManifests, collectionPath, objectPath, parseManifests } from './manifests.js';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
-import { isKubeError } from '../kube/errors.js';
-import type { KubeClient, KubeObject, WatchEvent } from '../kube/index.js';
+import { isKubeError } from '../../kube/errors.js';
+import type { KubeClient, KubeObject, WatchEvent } from '../../kube/index.js';
 
 /** InformerEvent is what an informer reports: an object appeared, changed or went away. */
 export type InformerEvent = 'added' | 'updated' | 'deleted';

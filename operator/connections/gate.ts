@@ -1,4 +1,4 @@
-import { isCoreError } from '../core/errors.js';
+import { isCoreError } from '../../core/errors.js';
 
 /** GateOptions tune a PlatformGate. */
 export interface GateOptions {

@@ -1,14 +1,14 @@
-import { isKubeError } from '../kube/errors.js';
-import { connectionRefOf, credentialsSecretOf, type ConnectionInUse, type ConnectionRef } from './connections.js';
+import { isKubeError } from '../../kube/errors.js';
+import { connectionRefOf, credentialsSecretOf, type ConnectionInUse, type ConnectionRef } from './resolver.js';
 import type { CredentialsWatch } from './credentials-watch.js';
-import { isConflict } from './errors.js';
-import type { Informer, InformerEvent } from './informer.js';
-import type { KubeClient, KubeObject } from '../kube/index.js';
-import type { Logger } from './logger.js';
-import { InUseFinalizer, connectionPath, keyOf, splitKey } from './names.js';
-import { secretPath } from '../kube/index.js';
-import type { ConnectionObject, StorefrontTokenObject } from './objects.js';
-import { WorkQueue } from './queue.js';
+import { isConflict } from '../errors.js';
+import type { Informer, InformerEvent } from '../runtime/informer.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
+import type { Logger } from '../runtime/logger.js';
+import { InUseFinalizer, connectionPath, keyOf, splitKey } from '../names.js';
+import { secretPath } from '../../kube/index.js';
+import type { ConnectionObject, StorefrontTokenObject } from '../objects.js';
+import { WorkQueue } from '../runtime/queue.js';
 
 // Why these finalizers exist: deleting a namespace deletes everything in it
 // at once. A token's own finalizer holds the token until it is revoked, but

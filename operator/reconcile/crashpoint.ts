@@ -1,4 +1,4 @@
-import type { CrashStep } from '../core/reconcile/ports.js';
+import type { CrashStep } from '../../core/reconcile/ports.js';
 
 /**
  * CrashPointEnv names the environment variable that arms crash points:

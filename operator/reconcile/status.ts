@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Condition, StorefrontTokenStatus, TokenRecord } from '../core/schema/status.js';
-import type { DurableState, DurableToken } from '../core/reconcile/durable-state.js';
+import type { Condition, StorefrontTokenStatus, TokenRecord } from '../../core/schema/status.js';
+import type { DurableState, DurableToken } from '../../core/reconcile/durable-state.js';
 
 /** ConditionStatus is a condition's status. */
 export type ConditionStatus = Condition['status'];

@@ -1,10 +1,10 @@
-import { decodeDurableState, emptyState, encodeDurableState, type DurableState } from '../core/reconcile/durable-state.js';
-import type { TokenStore } from '../core/reconcile/ports.js';
-import { OperatorError } from './errors.js';
-import type { Informer } from './informer.js';
-import type { KubeClient, OwnerReference, SecretObject } from '../kube/index.js';
-import { ManagedByLabel, ManagedByValue, RoleLabel, StateFinalizer, TokenLabel, labelValue, stateSecretName } from './names.js';
-import { secretPath } from '../kube/index.js';
+import { decodeDurableState, emptyState, encodeDurableState, type DurableState } from '../../core/reconcile/durable-state.js';
+import type { TokenStore } from '../../core/reconcile/ports.js';
+import { OperatorError } from '../errors.js';
+import type { Informer } from '../runtime/informer.js';
+import type { KubeClient, OwnerReference, SecretObject } from '../../kube/index.js';
+import { ManagedByLabel, ManagedByValue, RoleLabel, StateFinalizer, TokenLabel, labelValue, stateSecretName } from '../names.js';
+import { secretPath } from '../../kube/index.js';
 
 // The durable state of one StorefrontToken lives in an operator-owned Secret,
 // never in status: status is a mirror for humans and anyone who may write
