@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { installCrds, startControlPlane, type ControlPlane, type CrdManifest } from '../../controlplane/index.js';
-import { adapterFor } from '../../core/adapters/registry.js';
+import { adapterFor } from '../../core/platforms/registry.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { fingerprint } from '../../core/secret.js';
 import { initScratchRepo, syncCommitted, TokenKinds, type ScratchRepo } from '../demo/gitops.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { adapterFor } from '../../core/adapters/registry.js';
+import { adapterFor } from '../../core/platforms/registry.js';
 import { createLogger } from '../../operator/runtime/logger.js';
 import { runOperator } from '../../operator/main.js';
 import type { Command } from './command.js';

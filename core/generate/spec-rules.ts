@@ -1,4 +1,4 @@
-import { capabilityTable } from '../adapters/capability-table.js';
+import { capabilityTable } from '../platforms/registry.js';
 import { celList, type AdmissionRule } from '../schema/admission.js';
 import { celIsDuration, celSeconds, formatDuration } from '../schema/duration.js';
 import { lifetimeDemand, rotationMessages } from '../schema/expiry.js';

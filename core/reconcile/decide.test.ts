@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../adapters/adapter.js';
-import { capabilityTable } from '../adapters/capability-table.js';
+import type { Observation } from '../contract/adapter.js';
+import { capabilityTable } from '../platforms/registry.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpecInput } from '../schema/storefront-token.js';
 import { decide, type Decision } from './decide.js';
 import type { TokenFacts } from './facts.js';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ObservedSpec } from '../adapters/adapter.js';
+import type { ObservedSpec } from '../contract/adapter.js';
 import type { ChangePolicy } from '../schema/meta.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from '../schema/storefront-token.js';
 import { getAt, walkFields } from '../schema/walk.js';

@@ -1,4 +1,4 @@
-import type { ObservedSpec } from '../adapters/adapter.js';
+import type { ObservedSpec } from '../contract/adapter.js';
 import { SecretValue } from '../secret.js';
 import type { StorefrontTokenStatus, TokenRecord } from '../schema/status.js';
 import type { IssueReason } from './facts.js';

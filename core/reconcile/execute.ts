@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedToken, IssueRequest, PlatformClient, TokenRef } from '../adapters/adapter.js';
-import type { Capabilities } from '../adapters/capabilities.js';
+import type { IssuedToken, IssueRequest, PlatformClient, TokenRef } from '../contract/adapter.js';
+import type { Capabilities } from '../contract/capabilities.js';
 import { destinationContent, retractedContent } from '../delivery/secret-content.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { SecretValue } from '../secret.js';

@@ -1,5 +1,5 @@
-import type { Observation } from '../adapters/adapter.js';
-import type { Capabilities } from '../adapters/capabilities.js';
+import type { Observation } from '../contract/adapter.js';
+import type { Capabilities } from '../contract/capabilities.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 import { recordOf, type DurableState } from './durable-state.js';
 import type { SecretState, TokenFacts } from './facts.js';

@@ -1,5 +1,5 @@
-import type { ObservedSpec, Observation } from '../adapters/adapter.js';
-import type { Capabilities } from '../adapters/capabilities.js';
+import type { ObservedSpec, Observation } from '../contract/adapter.js';
+import type { Capabilities } from '../contract/capabilities.js';
 import type { TokenRecord } from '../schema/status.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 

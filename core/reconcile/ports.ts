@@ -1,4 +1,4 @@
-import type { Observation } from '../adapters/adapter.js';
+import type { Observation } from '../contract/adapter.js';
 import type { SecretContent } from '../delivery/secret-content.js';
 import type { DurableState } from './durable-state.js';
 

@@ -1,4 +1,4 @@
-import type { Capabilities } from '../adapters/capabilities.js';
+import type { Capabilities } from '../contract/capabilities.js';
 import { parseDuration } from '../schema/duration.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 

@@ -1,4 +1,4 @@
-import type { Capabilities } from '../adapters/capabilities.js';
+import type { Capabilities } from '../contract/capabilities.js';
 import type { PlatformName } from './platform.js';
 
 /** A LifetimeDemand is what a platform's expiry capability asks of spec.lifetime, and why. */

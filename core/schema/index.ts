@@ -1,4 +1,5 @@
 export * from './admission.js';
+export * from './base-url.js';
 export * from './cidr.js';
 export * from './connection.js';
 export * from './delivery.js';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { platforms, type RegisteredPlatform } from '../platforms/registry.js';
 
-/** platformNames lists the platforms whose token APIs StorefrontToken reconciles. */
-export const platformNames = ['bigcommerce', 'cloudflare', 'wizcommerce', 'avvyr'] as const;
+/** PlatformName is a platform whose token API StorefrontToken reconciles: one registered in core/platforms/registry.ts. */
+export type PlatformName = RegisteredPlatform;
 
-/** PlatformName is one of platformNames. */
-export type PlatformName = (typeof platformNames)[number];
+/** platformNames lists the registered platforms, in registry order. */
+export const platformNames = Object.keys(platforms) as [PlatformName, ...PlatformName[]];
 
 /** platformSchema validates a platform name with a message listing the choices. */
 export const platformSchema = z.enum(platformNames, {

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { admit, celList } from './admission.js';
-import { cidrSchema } from './cidr.js';
+import { platforms } from '../platforms/registry.js';
+import { admit } from './admission.js';
 import { durationSchema } from './duration.js';
-import { avvyrIdSchema, channelIdSchema, cloudflareIdSchema, storeHashSchema } from './ids.js';
 import { field } from './meta.js';
-import { originSchema } from './origin.js';
-import { platformSchema } from './platform.js';
+import { platformNames, platformSchema, type PlatformName } from './platform.js';
 import { secretKeysSchema } from './secret-keys.js';
 import { secretNameSchema } from './secret-name.js';
 
@@ -16,130 +14,6 @@ import { secretNameSchema } from './secret-name.js';
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-/** bigcommerceTokenKinds are the three BigCommerce token endpoints. */
-export const bigcommerceTokenKinds = ['storefront', 'private', 'customerImpersonation'] as const;
-
-/** bigcommerceScopes are the private-token scopes BigCommerce accepts. */
-export const bigcommerceScopes = ['Unauthenticated', 'Customer', 'B2B'] as const;
-
-/** bigcommerceSpecSchema is the BigCommerce block: store, token kind, channels, scopes, origins. */
-export const bigcommerceSpecSchema = admit(z.strictObject({
-  storeHash: field(storeHashSchema, {
-    description: 'Store hash, as in https://api.bigcommerce.com/stores/{storeHash}/v3.',
-    change: 'immutable',
-    example: 'abc123xyz',
-  }),
-  kind: field(z.enum(bigcommerceTokenKinds).default('storefront'), {
-    description: 'Token kind: storefront (browser, CORS-bound), private (server-to-server, scoped) or customerImpersonation (server-side, acts for any customer).',
-    change: 'immutable',
-  }),
-  channelIds: field(z.array(channelIdSchema).min(1, { message: 'must list at least one channel id' }), {
-    description: 'Channels the token is valid for; baked into the JWT, so a change issues a new token.',
-    change: 'rotate',
-    example: '[1]',
-  }),
-  scopes: field(z.array(z.enum(bigcommerceScopes)).min(1, { message: 'must list at least one scope' }).max(bigcommerceScopes.length, { message: `must list at most the ${bigcommerceScopes.length} scopes, each once` }).optional(), {
-    description: 'Private tokens only: the GraphQL scopes granted (Unauthenticated, Customer, B2B).',
-    change: 'rotate',
-  }),
-  allowedCorsOrigins: field(z.array(originSchema).min(1, { message: 'must list at least one origin, or be left out' }).max(2, { message: 'BigCommerce accepts at most 2 origins per token; create a second token for more' }).optional(), {
-    description: 'Storefront tokens only: 1 or 2 browser origins (scheme://host[:port], no path, no trailing slash); baked into the JWT.',
-    change: 'rotate',
-    example: '["https://shop.example.com"]',
-  }),
-}).superRefine((block, ctx) => {
-  // The three BigCommerce endpoints take different bodies; reject a field the
-  // chosen kind's endpoint does not accept rather than silently dropping it.
-  if (block.kind === 'private' && block.scopes === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['scopes'], message: 'is required for private tokens' });
-  }
-  if (block.kind !== 'private' && block.scopes !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['scopes'], message: `applies only to private tokens, not ${block.kind} tokens` });
-  }
-  if (block.kind !== 'storefront' && block.allowedCorsOrigins !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['allowedCorsOrigins'], message: `applies only to storefront tokens; ${block.kind} tokens are not used from browsers` });
-  }
-}), [
-  // The same three rules at admission, naming the kinds they apply to, so
-  // an unknown kind reports only itself.
-  { rule: "!has(self.kind) || self.kind != 'private' || has(self.scopes)", message: 'is required for private tokens', fieldPath: '.scopes', reason: 'FieldValueRequired' },
-  { rule: `!has(self.kind) || !(self.kind in ${celList(bigcommerceTokenKinds.filter((k) => k !== 'private'))}) || !has(self.scopes)`, messageExpression: "'applies only to private tokens, not ' + self.kind + ' tokens'", fieldPath: '.scopes', reason: 'FieldValueForbidden' },
-  { rule: `!has(self.kind) || !(self.kind in ${celList(bigcommerceTokenKinds.filter((k) => k !== 'storefront'))}) || !has(self.allowedCorsOrigins)`, messageExpression: "'applies only to storefront tokens; ' + self.kind + ' tokens are not used from browsers'", fieldPath: '.allowedCorsOrigins', reason: 'FieldValueForbidden' },
-]);
-
-/** cloudflarePolicySchema is one Cloudflare token policy. */
-export const cloudflarePolicySchema = z.strictObject({
-  effect: field(z.enum(['allow', 'deny']).default('allow'), { description: 'Whether the policy allows or denies the permission groups on the resources.' }),
-  permissionGroups: field(z.array(cloudflareIdSchema('permission group id')).min(1, { message: 'must list at least one permission group id' }), {
-    description: 'Permission group ids, as listed by GET /accounts/{account_id}/tokens/permission_groups.',
-  }),
-  resources: field(admit(z.record(z.string().min(1), z.string().min(1)).refine((r) => Object.keys(r).length > 0, { message: 'must name at least one resource' }), [
-    { rule: 'self.size() > 0', message: 'must name at least one resource' },
-  ]), {
-    description: 'Resources the policy covers, e.g. {"com.cloudflare.api.account.<account_id>": "*"}; a value may be a JSON object for nested scopes.',
-  }),
-});
-
-/** cloudflareSpecSchema is the Cloudflare block: account, policies, IP condition, not-before. */
-export const cloudflareSpecSchema = z.strictObject({
-  accountId: field(cloudflareIdSchema('account id'), {
-    description: 'Account that owns the token.',
-    change: 'immutable',
-  }),
-  // 50 is our bound, not a documented Cloudflare limit: CEL rules on each
-  // policy need a bounded list to be admitted.
-  policies: field(z.array(cloudflarePolicySchema).min(1, { message: 'must list at least one policy' }).max(50, { message: 'must list at most 50 policies' }), {
-    description: 'Access policies; updated in place on the existing token.',
-    change: 'inPlace',
-  }),
-  condition: field(z.strictObject({
-    requestIp: z.strictObject({
-      in: field(z.array(cidrSchema).max(100).optional(), { description: 'Client IP ranges the token may be used from.' }),
-      notIn: field(z.array(cidrSchema).max(100).optional(), { description: 'Client IP ranges the token may not be used from.' }),
-    }),
-  }).optional(), {
-    description: 'Restricts where the token may be used from; updated in place.',
-    change: 'inPlace',
-  }),
-  notBefore: field(z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time such as 2026-12-01T00:00:00Z' }).optional(), {
-    description: 'The token is not valid before this time; updated in place.',
-    change: 'inPlace',
-  }),
-});
-
-/** wizcommerceSpecSchema is the WizCommerce block: the account the token belongs to. */
-export const wizcommerceSpecSchema = z.strictObject({
-  accountEmail: field(z.email({ message: 'must be the email address of the WizCommerce account' }), {
-    description: 'Email of the WizCommerce account the token is created for; must match the connection credentials.',
-    change: 'immutable',
-  }),
-});
-
-/** avvyrSpecSchema is the Avvyr block: tenant or market level, and allowed origins. */
-export const avvyrSpecSchema = admit(z.strictObject({
-  tenantId: field(avvyrIdSchema('tenant id'), { description: 'Avvyr tenant id, as in /v1/tenants/{tenantId}.', change: 'immutable' }),
-  level: field(z.enum(['tenant', 'market']).default('tenant'), {
-    description: 'tenant: shared across all markets; market: scoped to marketId.',
-    change: 'immutable',
-  }),
-  marketId: field(avvyrIdSchema('market id').optional(), { description: 'Market id; required when level is market.', change: 'immutable' }),
-  allowedOrigins: field(z.array(originSchema).max(20, { message: 'must list at most 20 origins' }).default([]), {
-    description: 'Browser origins allowed to use the token; empty allows every origin (development only). Updated in place.',
-    change: 'inPlace',
-    emptyWarning: 'is empty, so the token works from any origin (Avvyr: "Allows all origins (Development)"); list your storefront origins for production',
-  }),
-}).superRefine((block, ctx) => {
-  if (block.level === 'market' && block.marketId === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['marketId'], message: 'is required when level is market' });
-  }
-  if (block.level === 'tenant' && block.marketId !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['marketId'], message: 'must not be set when level is tenant' });
-  }
-}), [
-  { rule: "!has(self.level) || self.level != 'market' || has(self.marketId)", message: 'is required when level is market', fieldPath: '.marketId', reason: 'FieldValueRequired' },
-  { rule: "!has(self.level) || self.level != 'tenant' || !has(self.marketId)", message: 'must not be set when level is tenant', fieldPath: '.marketId', reason: 'FieldValueForbidden' },
-]);
 
 /** secretSpecSchema says which Kubernetes Secret receives the issued value, and how. */
 export const secretSpecSchema = z.strictObject({
@@ -191,6 +65,16 @@ export const connectionRefSchema = z.strictObject({
   name: field(z.string().max(253).regex(dnsSubdomain, { message: 'must be a valid Kubernetes object name' }), { description: 'Name of the connection.' }),
 });
 
+// Each platform's block comes from its folder through the registry, so a
+// new platform adds its block without touching this file.
+type PlatformBlocks = { readonly [K in PlatformName]: z.ZodOptional<(typeof platforms)[K]['spec']> };
+const platformBlocks = Object.fromEntries(
+  platformNames.map((name) => [name, field(platforms[name].spec.optional(), { description: platforms[name].description, platforms: [name] })]),
+) as unknown as PlatformBlocks;
+
+// Tokens have a display name where the platform gives them one.
+const named = platformNames.filter((name) => platforms[name].adapter.capabilities.nameMaxLength !== undefined);
+
 /** storefrontTokenSpecSchema is the desired state of one StorefrontToken. */
 export const storefrontTokenSpecSchema = z.strictObject({
   // A copy: the connection schema describes the same enum in its own words,
@@ -204,12 +88,9 @@ export const storefrontTokenSpecSchema = z.strictObject({
   displayName: field(z.string().min(1).max(100).optional(), {
     description: 'Name shown in the platform\'s console, where it has one; defaults to the resource name.',
     change: 'inPlace',
-    platforms: ['cloudflare', 'avvyr'],
+    platforms: named,
   }),
-  bigcommerce: field(bigcommerceSpecSchema.optional(), { description: 'BigCommerce settings; required when platform is bigcommerce.', platforms: ['bigcommerce'] }),
-  cloudflare: field(cloudflareSpecSchema.optional(), { description: 'Cloudflare settings; required when platform is cloudflare.', platforms: ['cloudflare'] }),
-  wizcommerce: field(wizcommerceSpecSchema.optional(), { description: 'WizCommerce settings; required when platform is wizcommerce.', platforms: ['wizcommerce'] }),
-  avvyr: field(avvyrSpecSchema.optional(), { description: 'Avvyr settings; required when platform is avvyr.', platforms: ['avvyr'] }),
+  ...platformBlocks,
   lifetime: field(lifetimeSchema.optional(), { description: 'How long each issued token lives (ttl or a fixed expiresAt).' }),
   rotation: field(rotationSchema.optional(), { description: 'Renewal before expiry, with an overlap in which the previous token stays valid.' }),
   revoked: field(z.boolean().default(false), {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilityTable } from '../adapters/capability-table.js';
+import { capabilityTable } from '../platforms/registry.js';
 import type { StorefrontTokenSpecInput } from './storefront-token.js';
 import { formatPath, validateSpec, validateTransition, type ValidateOptions } from './validate.js';
 

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import type { Capabilities } from '../adapters/capabilities.js';
+import type { Capabilities } from '../contract/capabilities.js';
+import { platforms } from '../platforms/registry.js';
 import { resolveLifetimeSeconds } from '../reconcile/schedule.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { lifetimeDemand, rotationMessages } from './expiry.js';
@@ -123,10 +124,7 @@ function lifetimeRules(spec: StorefrontTokenSpec, options: ValidateOptions): Val
   if (spec.lifetime?.expiresAt !== undefined && Date.parse(spec.lifetime.expiresAt) <= options.now.getTime()) {
     issues.push({ path: ['lifetime', 'expiresAt'], message: `is in the past (${spec.lifetime.expiresAt})` });
   }
-  const notBefore = spec.cloudflare?.notBefore;
-  if (notBefore !== undefined && spec.lifetime?.expiresAt !== undefined && Date.parse(notBefore) >= Date.parse(spec.lifetime.expiresAt)) {
-    issues.push({ path: ['cloudflare', 'notBefore'], message: 'must be before lifetime.expiresAt' });
-  }
+  issues.push(...(platforms[spec.platform].checks?.(spec, options.now) ?? []));
   if (spec.rotation !== undefined) issues.push(...rotationRules(spec, lifetimeSeconds));
   return issues;
 }

@@ -1,4 +1,4 @@
-import type { PlatformAdapter, PlatformClient, PlatformCall } from '../../core/adapters/adapter.js';
+import type { PlatformAdapter, PlatformClient, PlatformCall } from '../../core/contract/adapter.js';
 import { platformConnectionSpecSchema, type PlatformConnectionSpec } from '../../core/schema/connection.js';
 import type { PlatformName } from '../../core/schema/platform.js';
 import { formatPath } from '../../core/schema/validate.js';

@@ -1,6 +1,6 @@
-import type { Observation } from '../../core/adapters/adapter.js';
-import type { Capabilities } from '../../core/adapters/capabilities.js';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import type { Observation } from '../../core/contract/adapter.js';
+import type { Capabilities } from '../../core/contract/capabilities.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { classifySecret } from '../../core/delivery/secret-content.js';
 import type { DurableToken } from '../../core/reconcile/durable-state.js';
 import type { TokenFacts } from '../../core/reconcile/facts.js';

@@ -1,4 +1,4 @@
-import type { Observation } from '../../core/adapters/adapter.js';
+import type { Observation } from '../../core/contract/adapter.js';
 
 interface Entry {
   readonly fingerprint: string;

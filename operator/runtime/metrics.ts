@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PlatformCall } from '../../core/adapters/adapter.js';
+import type { PlatformCall } from '../../core/contract/adapter.js';
 
 /**
  * OperatorMetrics are the Prometheus series the operator exports: reconciles

@@ -1,7 +1,7 @@
-import type { Connection } from '../../core/adapters/adapter.js';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import type { Connection } from '../../core/contract/adapter.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { SecretValue } from '../../core/secret.js';
-import { baseUrlProblem } from '../../core/schema/connection.js';
+import { baseUrlProblem } from '../../core/schema/base-url.js';
 import { platformNames, type PlatformName } from '../../core/schema/platform.js';
 import { errorDiagnostic, type Diagnostic } from '../framework/diagnostic.js';
 import type { ConfigureRequest, ConfigureResult } from '../framework/provider.js';

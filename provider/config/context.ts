@@ -1,5 +1,5 @@
-import type { ConnectOptions, Connection, PlatformClient } from '../../core/adapters/adapter.js';
-import { adapterFor } from '../../core/adapters/registry.js';
+import type { ConnectOptions, Connection, PlatformClient } from '../../core/contract/adapter.js';
+import { adapterFor } from '../../core/platforms/registry.js';
 import { CoreError } from '../../core/errors.js';
 import type { PlatformName } from '../../core/schema/platform.js';
 import type { SecretStore } from './secret-store.js';

@@ -1,4 +1,4 @@
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { platformNames, type PlatformName } from '../../core/schema/platform.js';
 import type { AttributeSchema, BlockSchema, NestedBlockSchema } from '../framework/schema.js';
 import { snakeCase } from '../storefront-token/codec.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import type { Decision } from '../../core/reconcile/decide.js';
 import type { DurableState } from '../../core/reconcile/durable-state.js';
 import { renewAt, scheduleFor } from '../../core/reconcile/schedule.js';

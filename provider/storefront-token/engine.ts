@@ -1,5 +1,5 @@
-import { capabilityTable } from '../../core/adapters/capability-table.js';
-import type { Observation } from '../../core/adapters/adapter.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
+import type { Observation } from '../../core/contract/adapter.js';
 import { classifySecret, PREVIOUS_TOKEN_KEY } from '../../core/delivery/secret-content.js';
 import { CoreError } from '../../core/errors.js';
 import { decide, type Decision } from '../../core/reconcile/decide.js';

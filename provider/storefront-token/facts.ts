@@ -1,4 +1,4 @@
-import type { ObservedSpec, Observation, TokenState } from '../../core/adapters/adapter.js';
+import type { ObservedSpec, Observation, TokenState } from '../../core/contract/adapter.js';
 import type { DurableState, DurableToken, PreviousToken } from '../../core/reconcile/durable-state.js';
 import type { SecretState } from '../../core/reconcile/facts.js';
 import { SecretValue } from '../../core/secret.js';

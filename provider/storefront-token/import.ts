@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { platformNames, type PlatformName } from '../../core/schema/platform.js';
 import type { ProviderContext } from '../config/context.js';
 import { errorDiagnostic } from '../framework/diagnostic.js';

@@ -1,4 +1,4 @@
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { decide, type Decision } from '../../core/reconcile/decide.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { errorDiagnostic, warningDiagnostic, type AttributePath, type Diagnostic } from '../framework/diagnostic.js';

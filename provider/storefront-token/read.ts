@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
-import type { Observation } from '../../core/adapters/adapter.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
+import type { Observation } from '../../core/contract/adapter.js';
 import { classifySecret } from '../../core/delivery/secret-content.js';
 import { diffSpec } from '../../core/reconcile/diff.js';
 import { refOf } from '../../core/reconcile/execute.js';

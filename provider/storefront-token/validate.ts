@@ -1,4 +1,4 @@
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { validateSpec, type ValidationIssue } from '../../core/schema/validate.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { errorDiagnostic, warningDiagnostic, type Diagnostic } from '../framework/diagnostic.js';

@@ -1,7 +1,7 @@
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { describeAdapterContract } from './contract.js';
-import { avvyrAdapter } from '../../core/adapters/avvyr/adapter.js';
+import { avvyrAdapter } from '../../core/platforms/avvyr/adapter.js';
 
 for (const level of ['tenant', 'market'] as const) {
   describeAdapterContract(`avvyr (${level} level)`, (sandbox) => {

@@ -1,7 +1,7 @@
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { describeAdapterContract } from './contract.js';
-import { bigcommerceAdapter } from '../../core/adapters/bigcommerce/adapter.js';
+import { bigcommerceAdapter } from '../../core/platforms/bigcommerce/adapter.js';
 
 const ORIGIN = 'https://shop.example.com';
 

@@ -2,7 +2,7 @@ import { CF_PERMISSION_GROUPS } from '../../sandbox/index.js';
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { describeAdapterContract } from './contract.js';
-import { cloudflareAdapter } from '../../core/adapters/cloudflare/adapter.js';
+import { cloudflareAdapter } from '../../core/platforms/cloudflare/adapter.js';
 
 describeAdapterContract('cloudflare', (sandbox) => {
   const p = sandbox.platforms.cloudflare;

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isCoreError, type CoreError } from '../../core/errors.js';
 import { SecretValue } from '../../core/secret.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
-import type { Connection, IssueRequest, IssuedToken, PlatformAdapter, PlatformCall, PlatformClient, TokenRef } from '../../core/adapters/adapter.js';
+import type { Connection, IssueRequest, IssuedToken, PlatformAdapter, PlatformCall, PlatformClient, TokenRef } from '../../core/contract/adapter.js';
 import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
 import { ScriptedRandom } from './scripted-random.js';
 

@@ -1,7 +1,7 @@
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { describeAdapterContract } from './contract.js';
-import { wizcommerceAdapter } from '../../core/adapters/wizcommerce/adapter.js';
+import { wizcommerceAdapter } from '../../core/platforms/wizcommerce/adapter.js';
 
 describeAdapterContract('wizcommerce', (sandbox) => {
   const p = sandbox.platforms.wizcommerce;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { installCrds, type CrdManifest } from '../../controlplane/index.js';
 import { KubeClient, type KubeResult } from '../../kube/index.js';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import { formatPath, validateSpec } from '../../core/schema/validate.js';
 import { freshNamespace } from './fresh-namespace.js';
 import { useControlPlane } from './use-control-plane.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilityTable } from '../../core/adapters/capability-table.js';
+import { capabilityTable } from '../../core/platforms/registry.js';
 import type { PlatformName } from '../../core/schema/platform.js';
 import { fingerprint } from '../../core/secret.js';
 import type { CrashStep } from '../../operator/reconcile/crashpoint.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adapterFor } from '../../core/adapters/registry.js';
+import { adapterFor } from '../../core/platforms/registry.js';
 import type { ConnectionStatus } from '../../operator/connections/status.js';
 import { checkConnection } from '../../operator/connections/resolver.js';
 import type { KubeObject, SecretObject } from '../../kube/index.js';

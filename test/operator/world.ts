@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
 import { installCrds, type CrdManifest } from '../../controlplane/index.js';
-import { adapterFor } from '../../core/adapters/registry.js';
+import { adapterFor } from '../../core/platforms/registry.js';
 import { KubeClient, loadKubeConfig, type KubeObject, type SecretObject } from '../../kube/index.js';
 import { createLogger } from '../../operator/runtime/logger.js';
 import { runOperator, type OperatorOptions, type RunningOperator } from '../../operator/main.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { adapterFor } from '../../core/adapters/registry.js';
+import { adapterFor } from '../../core/platforms/registry.js';
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { resolveEngines, type Engine } from '../../provider/testing/engines.js';

@@ -1,5 +1,0 @@
-export * from './adapter.js';
-export * from './capabilities.js';
-export * from './client.js';
-export * from './jwt.js';
-export * from './wire.js';

@@ -1,0 +1,3 @@
+export * from './adapter.js';
+export * from './capabilities.js';
+export * from './platform.js';
