@@ -1,7 +1,7 @@
-// Generates the CDKTF bindings (provider/bindings/*.generated.ts) from the
+// Generates the CDKTF bindings (bindings/cdktf/*.generated.ts) from the
 // provider's own `providers schema -json`, through @cdktf/provider-generator.
 //
-//   npx tsx scripts/generate-bindings.ts           write provider/bindings
+//   npx tsx scripts/generate-bindings.ts           write bindings/cdktf
 //   npx tsx scripts/generate-bindings.ts --check   fail (exit 1) when they drifted
 //
 // Steps: bundle and install the provider into a temp filesystem mirror, run
@@ -21,7 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(repo, 'provider', 'bindings');
+const outDir = join(repo, 'bindings', 'cdktf');
 const toolsDir = join(process.env['SFTOKEN_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'storefront-token'), 'cdktf-tools');
 const TOOLS = ['jsii@5.8.9', 'jsii-pacmak@1.112.0'];
 const ADDRESS = 'registry.terraform.io/storefront-token/sftoken';
@@ -48,9 +48,9 @@ function reexecWithTools(): never {
 }
 
 async function providerSchemaJson(): Promise<Record<string, unknown>> {
-  const { buildProvider } = await import('../provider/build.js');
-  const { installProvider } = await import('../provider/install.js');
-  const { resolveEngines } = await import('../provider/testing/engines.js');
+  const { buildProvider } = await import('../provider/tooling/build.js');
+  const { installProvider } = await import('../provider/tooling/install.js');
+  const { resolveEngines } = await import('../provider/tooling/engines.js');
   const root = mkdtempSync(join(tmpdir(), 'sftoken-bindings-'));
   try {
     const built = await buildProvider({ outDir: join(root, 'build') });
@@ -78,7 +78,7 @@ function collect(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? collect(join(dir, e.name), base) : [join(dir, e.name).slice(base.length + 1)]));
 }
 
-/** generate returns the generated files by name, ready to write under provider/bindings. */
+/** generate returns the generated files by name, ready to write under bindings/cdktf. */
 async function generate(): Promise<Map<string, string>> {
   const schema = await providerSchemaJson();
   const generator = (await import('@cdktf/provider-generator')) as unknown as {
@@ -118,5 +118,5 @@ if (check) {
   mkdirSync(outDir, { recursive: true });
   for (const name of existing) if (!files.has(name)) rmSync(join(outDir, name));
   for (const [name, text] of files) writeFileSync(join(outDir, name), text);
-  log(`wrote ${[...files.keys()].join(', ')} to provider/bindings`);
+  log(`wrote ${[...files.keys()].join(', ')} to bindings/cdktf`);
 }

@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProvider } from '../../provider/build.js';
-import { installProvider } from '../../provider/install.js';
-import { resolveEngines } from '../../provider/testing/engines.js';
-import { StorefrontToken } from '../../provider/bindings/index.js';
+import { buildProvider } from '../../provider/tooling/build.js';
+import { installProvider } from '../../provider/tooling/install.js';
+import { resolveEngines } from '../../provider/tooling/engines.js';
+import { StorefrontToken } from '../../bindings/cdktf/index.js';
 import { StorefrontTokensStack } from './stack.js';
 
 // The CDKTF example synthesized with CDKTF's own testing helpers, and the

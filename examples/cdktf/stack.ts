@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { SftokenProvider, StorefrontToken } from '../../provider/bindings/index.js';
+import { SftokenProvider, StorefrontToken } from '../../bindings/cdktf/index.js';
 
 /** StorefrontTokensProps are the example's knobs; the defaults are the sandbox's fixed ids. */
 export interface StorefrontTokensProps {

@@ -12,7 +12,6 @@ const root = join(import.meta.dirname, '..', '..');
 const runtime = ['core', 'operator', 'provider', 'kube'];
 const skip = (path: string): boolean =>
   path.endsWith('.test.ts') ||
-  path.startsWith('provider/bindings/') ||
   platformNames.some((name) => path.startsWith(`core/platforms/${name}/`)) ||
   path === 'core/platforms/registry.ts';
 

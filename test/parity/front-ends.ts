@@ -4,7 +4,7 @@ import type { RunningOperator } from '../../operator/main.js';
 import { stateSecretName, tokenPath } from '../../operator/names.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
 import { stateRefOf } from '../../provider/storefront-token/ownership.js';
-import type { Engine } from '../../provider/testing/engines.js';
+import type { Engine } from '../../provider/tooling/engines.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { applyIn, getSecret, getToken, startOperatorIn, type Cluster } from '../operator/world.js';
 import type { RunResult } from '../terraform/harness.js';

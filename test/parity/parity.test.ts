@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformName } from '../../core/schema/platform.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { secretPath } from '../../kube/index.js';
-import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
+import { resolveEngines, type Engine } from '../../provider/tooling/engines.js';
 import type { InventoryEntry, Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { exampleObjects, startTestSandbox, useCluster, type Cluster } from '../operator/world.js';

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProvider } from '../../provider/build.js';
-import type { BuiltProvider } from '../../provider/build.js';
-import { installProvider } from '../../provider/install.js';
-import type { InstalledProvider } from '../../provider/install.js';
-import type { Engine } from '../../provider/testing/engines.js';
+import { buildProvider } from '../../provider/tooling/build.js';
+import type { BuiltProvider } from '../../provider/tooling/build.js';
+import { installProvider } from '../../provider/tooling/install.js';
+import type { InstalledProvider } from '../../provider/tooling/install.js';
+import type { Engine } from '../../provider/tooling/engines.js';
 
 /** TEST_PROVIDER_ENTRY is the test-only provider main, bundled into its own executable. */
 export const TEST_PROVIDER_ENTRY = fileURLToPath(new URL('./fixtures/test-provider-main.ts', import.meta.url));

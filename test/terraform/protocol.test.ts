@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveEngines } from '../../provider/testing/engines.js';
-import type { Engine } from '../../provider/testing/engines.js';
+import { resolveEngines } from '../../provider/tooling/engines.js';
+import type { Engine } from '../../provider/tooling/engines.js';
 import { createWorkspace, prepareTestProvider, thingConfig } from './harness.js';
 import type { PreparedProvider, RunResult, Workspace } from './harness.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
+import { resolveEngines, type Engine } from '../../provider/tooling/engines.js';
 import { all, createTokenWorkspace, prepareRealProvider, type RealProvider } from './storefront-token-harness.js';
 
 // The shipped examples stay valid, and the generated CDKTF bindings match
@@ -32,7 +32,7 @@ describe.each(engines)('examples/terraform with $name $version', (engine: Engine
   });
 });
 
-it('provider/bindings match a fresh generation from the provider schema (drift check)', async () => {
+it('bindings/cdktf match a fresh generation from the provider schema (drift check)', async () => {
   const { stderr } = await run(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'generate-bindings.ts'), '--check'], { cwd: repo, maxBuffer: 16 * 1024 * 1024 });
   expect(stderr).toMatch(/bindings are up to date/);
 }, 300_000);

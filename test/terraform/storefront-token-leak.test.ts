@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretValue } from '../../core/secret.js';
-import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
+import { resolveEngines, type Engine } from '../../provider/tooling/engines.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
+import { resolveEngines, type Engine } from '../../provider/tooling/engines.js';
 import type { InventoryEntry, Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import type { RunResult } from './harness.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../core/platforms/registry.js';
 import { SecretValue } from '../../core/secret.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
-import { resolveEngines, type Engine } from '../../provider/testing/engines.js';
+import { resolveEngines, type Engine } from '../../provider/tooling/engines.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import type { RunResult } from './harness.js';

@@ -73,7 +73,7 @@ export function installProvider(options: InstallOptions): InstalledProvider {
   const cliConfigPath = join(root, 'terraform.rc');
   writeFileSync(
     cliConfigPath,
-    `# Written by provider/install.ts: take ${PROVIDER_NAMESPACE}/* from the local mirror, everything else from registries.\n` +
+    `# Written by provider/tooling/install.ts: take ${PROVIDER_NAMESPACE}/* from the local mirror, everything else from registries.\n` +
       `provider_installation {\n${overrides}` +
       `  filesystem_mirror {\n    path    = ${JSON.stringify(mirrorDir)}\n    include = [${patterns}]\n  }\n` +
       `  direct {\n    exclude = [${patterns}]\n  }\n}\n`,

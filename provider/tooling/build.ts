@@ -3,9 +3,10 @@ import { chmodSync, cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ProviderError } from './errors.js';
+import { ProviderError } from '../errors.js';
 
-const providerDir = dirname(fileURLToPath(import.meta.url));
+// Tooling lives beside the runtime it packs: provider/ is one level up.
+const providerDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** BuildOptions chooses what to bundle and where. */
 export interface BuildOptions {
@@ -95,7 +96,7 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-// `npx tsx provider/build.ts` builds dist/terraform-provider for provider/bin/terraform-provider-sftoken.
+// `npx tsx provider/tooling/build.ts` builds dist/terraform-provider for provider/bin/terraform-provider-sftoken.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const built = await buildProvider();
