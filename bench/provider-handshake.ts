@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProvider } from '../provider/build.js';
+import { buildProvider } from '../provider/tooling/build.js';
 import { createServerCertificate } from '../provider/plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../provider/plugin/handshake.js';
 

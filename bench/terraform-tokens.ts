@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startControlPlane } from '../controlplane/index.js';
-import { buildProvider } from '../provider/build.js';
-import { installProvider } from '../provider/install.js';
-import { resolveEngines } from '../provider/testing/engines.js';
+import { buildProvider } from '../provider/tooling/build.js';
+import { installProvider } from '../provider/tooling/install.js';
+import { resolveEngines } from '../provider/tooling/engines.js';
 import { startSandbox } from '../sandbox/index.js';
 
 const N = Number(process.argv[2] ?? 200);
