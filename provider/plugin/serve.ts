@@ -32,6 +32,8 @@ export interface RunningPlugin {
   readonly address: string;
   /** close stops the server and removes the socket directory. */
   close(): Promise<void>;
+  /** settled resolves once no RPC is in flight. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -84,7 +86,10 @@ export async function servePlugin<Ctx>(definition: ProviderDefinition<Ctx>, opti
   });
   (options.writeHandshake ?? ((line: string) => process.stdout.write(line)))(handshakeLine('unix', socket, credentials.der));
   log.log('debug', 'plugin started', { address: socket, tls: credentials.der !== undefined, version: definition.version });
-  return { address: socket, close };
+  const settled = async (): Promise<void> => {
+    while (state.inFlight.size > 0) await Promise.allSettled([...state.inFlight]);
+  };
+  return { address: socket, close, settled };
 }
 
 async function serverCredentials(clientCertPem: string | undefined): Promise<{ credentials: grpc.ServerCredentials; der?: Uint8Array }> {
@@ -101,22 +106,39 @@ async function serverCredentials(clientCertPem: string | undefined): Promise<{ c
   return { credentials, der: cert.der };
 }
 
+// DRAIN_LIMIT_MS bounds how long a provider whose engine died finishes its RPCs in flight: a few platform calls, each bounded by the HTTP timeout.
+const DRAIN_LIMIT_MS = 60_000;
+
 /**
  * runPluginMain is the executable's whole main: serve, keep stdout clean,
  * ignore Ctrl-C (Terraform stops us through StopProvider and Shutdown), exit
- * if Terraform dies without telling us, and explain ourselves to a human who
- * runs the binary directly.
+ * if Terraform dies without telling us (once the RPCs in flight are done),
+ * and explain ourselves to a human who runs the binary directly.
  */
 export function runPluginMain<Ctx>(definition: ProviderDefinition<Ctx>): void {
   process.on('SIGINT', () => undefined);
   // Anything else that prints must not corrupt the handshake channel.
   console.log = console.error;
   console.info = console.error;
+  // stdout and stderr are pipes to the engine: once it is killed, every log
+  // line fails with EPIPE, which must not crash the RPCs still finishing.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  const serving = servePlugin(definition);
   const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.exit(1);
-  }, 1000).unref();
-  servePlugin(definition).catch((error: unknown) => {
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    // The engine was killed (it would have sent Shutdown otherwise). A create
+    // in flight has recorded its intent and may be landing at the platform;
+    // finishing it records the token in the state Secret, where the next run
+    // takes it over, instead of leaving an in-doubt create that a platform
+    // without list or replay can only let expire. Nobody reads the answers.
+    const limit = new Promise((resolve) => setTimeout(resolve, DRAIN_LIMIT_MS));
+    void serving.then((plugin) => Promise.race([plugin.settled(), limit])).catch(() => undefined).finally(() => process.exit(1));
+  }, 1000);
+  watch.unref();
+  serving.catch((error: unknown) => {
     if (isProviderError(error, 'ERR_PLUGIN_NOT_LAUNCHED_BY_TERRAFORM')) {
       process.stderr.write(error.message);
     } else {

@@ -50,7 +50,7 @@ export function providerService<Ctx>(state: ServerState<Ctx>): grpc.UntypedServi
   for (const [name, handler] of Object.entries(rpcHandlers<Ctx>())) {
     implementation[name] = (call: grpc.ServerUnaryCall<unknown, object>, callback: grpc.sendUnaryData<object>) => {
       const started = performance.now();
-      handler(state, call.request)
+      const work = handler(state, call.request)
         .catch((error: unknown) => {
           state.log.log('error', `${name} threw`, { error: error instanceof Error ? error.message : 'unknown' });
           return { diagnostics: diagnosticsToProto([unexpectedErrorDiagnostic(name, error)]) };
@@ -61,7 +61,9 @@ export function providerService<Ctx>(state: ServerState<Ctx>): grpc.UntypedServi
         })
         .catch((error: unknown) => {
           state.log.log('error', `${name} response could not be sent`, { error: error instanceof Error ? error.message : 'unknown' });
-        });
+        })
+        .finally(() => state.inFlight.delete(work));
+      state.inFlight.add(work);
     };
   }
   return implementation;

@@ -4,7 +4,8 @@ import type { ResourceDefinition } from '../framework/resource.js';
 
 /**
  * ServerState is what one provider process remembers between RPCs: the
- * definition, the context from ConfigureProvider, and the stop signal.
+ * definition, the context from ConfigureProvider, the stop signal and the
+ * RPCs in flight.
  * Terraform starts a fresh process per phase, so nothing else is kept.
  */
 export interface ServerState<Ctx> {
@@ -16,6 +17,8 @@ export interface ServerState<Ctx> {
   configured: { readonly context: Ctx } | undefined;
   /** stop aborts in-flight resource calls when StopProvider arrives. */
   readonly stop: AbortController;
+  /** inFlight holds every RPC being served, so a provider whose engine died can let them finish. */
+  readonly inFlight: Set<Promise<unknown>>;
   /** log writes to stderr. */
   readonly log: Logger;
 }
@@ -27,6 +30,7 @@ export function newServerState<Ctx>(definition: ProviderDefinition<Ctx>, log: Lo
     resources: new Map(definition.resources.map((r) => [r.typeName, r])),
     configured: undefined,
     stop: new AbortController(),
+    inFlight: new Set(),
     log,
   };
 }

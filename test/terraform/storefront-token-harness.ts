@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { buildProvider, type BuiltProvider } from '../../provider/build.js';
-import { installProvider, type InstalledProvider } from '../../provider/install.js';
-import type { Engine } from '../../provider/testing/engines.js';
+import { buildProvider, type BuiltProvider } from '../../provider/tooling/build.js';
+import { installProvider, type InstalledProvider } from '../../provider/tooling/install.js';
+import type { Engine } from '../../provider/tooling/engines.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
@@ -51,8 +51,8 @@ export interface TokenWorkspace {
   readonly dir: string;
   /** write replaces main.tf. */
   write(hcl: string): void;
-  /** run runs the engine; extraEnv is merged for this command only (e.g. TF_LOG). */
-  run(args: readonly string[], extraEnv?: Readonly<Record<string, string>>): Promise<RunResult>;
+  /** run runs the engine; extraEnv is merged for this command only (e.g. TF_LOG); started sees the process (e.g. to kill it). */
+  run(args: readonly string[], extraEnv?: Readonly<Record<string, string>>, started?: (child: ChildProcess) => void): Promise<RunResult>;
 }
 
 /** createTokenWorkspace makes a fresh root module directory with only our CLI config in effect. */
@@ -73,10 +73,11 @@ export function createTokenWorkspace(provider: RealProvider, engine: Engine, nam
     write(hcl) {
       writeFileSync(join(dir, 'main.tf'), hcl);
     },
-    run(args, extraEnv = {}) {
+    run(args, extraEnv = {}, onStart) {
       const started = performance.now();
       return new Promise((resolve, reject) => {
         const child = spawn(engine.binary, [...args, '-no-color'], { cwd: dir, env: { ...base, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+        onStart?.(child);
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
