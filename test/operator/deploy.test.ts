@@ -5,14 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js';
 import type { RunningOperator } from '../../operator/main.js';
-import { applyManifests, parseManifests } from '../../cli/demo/manifests.js';
+import { parseManifests } from '../../cli/demo/manifests.js';
+import { applyObjects } from '../helm/helm.js';
 import { InUseFinalizer, connectionPath } from '../../operator/names.js';
 import { secretPath } from '../../kube/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { applyIn, exampleObjects, repoRoot, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from './world.js';
 
-// The deploy manifests: a server-side dry run of every file, then the real
+// The deploy manifests (deploy/ is `helm template` of charts/storefront-token
+// with default values, drift-checked by test/helm/chart.test.ts, so this is the
+// chart's cluster-mode RBAC): a server-side dry run of every file, then the real
 // ServiceAccount, RBAC and admission policies with the operator running as
 // that ServiceAccount (least privilege is enough to issue and revoke and to
 // hold a connection and its credentials Secret with the in-use finalizer,
@@ -52,13 +55,13 @@ async function serviceAccountKube(): Promise<{ kube: KubeClient; kubeconfigPath:
 
 describe('deploy manifests', () => {
   it('pass a server-side dry run against the control plane', async () => {
-    await applyManifests(cluster.kube, deploy.filter((o) => o.kind === 'Namespace'));
-    const answered = await applyManifests(cluster.kube, deploy, { dryRun: true, fieldManager: 'sftoken-deploy' });
+    await applyObjects(cluster.kube, deploy.filter((o) => o.kind === 'Namespace'));
+    const answered = await applyObjects(cluster.kube, deploy, { dryRun: true, fieldManager: 'sftoken-deploy' });
     expect(answered.map((o) => o.kind)).toEqual(deploy.map((o) => o.kind));
   });
 
   it('least privilege: the ServiceAccount can run the operator but not write Secrets it does not own', async () => {
-    await applyManifests(cluster.kube, deploy.filter((o) => o.kind !== 'Deployment'), { fieldManager: 'sftoken-deploy' });
+    await applyObjects(cluster.kube, deploy.filter((o) => o.kind !== 'Deployment'), { fieldManager: 'sftoken-deploy' });
     const sa = await serviceAccountKube();
     const ns = await freshNamespace(cluster.cp.kubeConfig(), 'op-rbac');
     await cluster.kube.send('POST', secretPath(ns), { metadata: { name: 'someone-elses' }, stringData: { k: 'v' } });

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js';
+import { DeployNamespace, deployFiles, staleFiles } from '../../scripts/generate-deploy.js';
+import { freshNamespace } from '../controlplane/fresh-namespace.js';
+import { useControlPlane, type TestControlPlane } from '../controlplane/use-control-plane.js';
+import { applyObjects, chartDir, helm, ofKind, render, repoRoot, setArgs, toolsDir } from './helm.js';
+
+// The chart as a user meets it: `helm lint`, `helm template` for each mode,
+// the values it refuses, deploy/ and the chart's CRD copy kept in step, and
+// the rendered manifests accepted by a real API server (server-side dry run).
+
+const namespaced = { watchNamespaces: ['shop-a', 'shop-b'] };
+const monitoring = { 'metrics.serviceMonitor.enabled': true, 'metrics.prometheusRule.enabled': true };
+
+beforeAll(() => {
+  toolsDir();
+}, 900_000);
+
+describe('helm lint', () => {
+  it.each([
+    { mode: 'defaults (cluster mode)', values: {} },
+    { mode: 'namespaced mode with monitoring', values: { ...namespaced, ...monitoring } },
+    { mode: 'one replica without leader election, pinned digest', values: { replicas: 1, 'leaderElection.enabled': false, 'image.digest': `sha256:${'a'.repeat(64)}` } },
+  ])('passes --strict: $mode', async ({ values }) => {
+    const res = await helm(['lint', '--strict', chartDir, ...setArgs(values)]);
+    expect(res.stdout + res.stderr).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(res.code).toBe(0);
+  });
+});
+
+describe('helm template', () => {
+  it('refuses values the operator cannot honour', async () => {
+    const rows = [
+      { reason: 'two replicas without a Lease would both reconcile', values: { replicas: 2, 'leaderElection.enabled': false }, message: /needs replicas=1/ },
+      { reason: 'a namespace twice would render two Deployments with one name', values: { watchNamespaces: ['a', 'a'] }, message: /twice/ },
+      { reason: 'not a namespace name', values: { watchNamespaces: ['Shop_A'] }, message: /not a namespace name/ },
+      { reason: 'the operator knows four levels', values: { logLevel: 'verbose' }, message: /logLevel/ },
+      { reason: 'a ServiceMonitor needs the Service it selects', values: { 'metrics.serviceMonitor.enabled': true, 'metrics.service.enabled': false }, message: /metrics.service.enabled/ },
+    ];
+    for (const row of rows) {
+      const res = await helm(['template', 'x', chartDir, ...setArgs(row.values)]);
+      expect(res.code, row.reason).not.toBe(0);
+      expect(res.stderr, row.reason).toMatch(row.message);
+    }
+  });
+
+  it('cluster mode: one ClusterRole that reads Secrets, one Deployment for every namespace', async () => {
+    const objects = await render('storefront-token', DeployNamespace);
+    const [role] = ofKind(objects, 'ClusterRole');
+    expect(role?.metadata.name).toBe('storefront-token-operator');
+    expect(JSON.stringify(role)).toContain('"secrets"');
+    const deployments = ofKind(objects, 'Deployment') as (KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } })[];
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['storefront-token-operator']);
+    const args = deployments[0]?.spec.template.spec.containers[0]?.args ?? [];
+    expect(args).toContain('--lease-name=storefront-token-operator');
+    expect(args.some((a) => a.startsWith('--watch-namespace'))).toBe(false);
+  });
+
+  it('namespaced mode: Roles only in the watched namespaces and its own, no ClusterRole that reads Secrets', async () => {
+    const objects = await render('sft', 'ops', namespaced);
+    const clusterRoles = ofKind(objects, 'ClusterRole') as (KubeObject & { rules: { resources: string[]; verbs: string[] }[] })[];
+    expect(clusterRoles.flatMap((r) => r.rules.flatMap((rule) => rule.resources))).toEqual(['clusterplatformconnections']);
+    expect(clusterRoles.flatMap((r) => r.rules.flatMap((rule) => rule.verbs))).toEqual(['get', 'list', 'watch']);
+    const roleHomes = [...new Set([...ofKind(objects, 'Role'), ...ofKind(objects, 'RoleBinding')].map((r) => r.metadata.namespace))].sort();
+    expect(roleHomes).toEqual(['ops', 'shop-a', 'shop-b']);
+    // The operator takes one --watch-namespace: one Deployment and one Lease per watched namespace.
+    const deployments = ofKind(objects, 'Deployment') as (KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } })[];
+    expect(deployments.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]?.args.filter((a) => /^--(watch-namespace|lease-name)=/.test(a))])).toEqual([
+      ['sft-storefront-token-operator-shop-a', ['--lease-name=sft-storefront-token-operator-shop-a', '--watch-namespace=shop-a']],
+      ['sft-storefront-token-operator-shop-b', ['--lease-name=sft-storefront-token-operator-shop-b', '--watch-namespace=shop-b']],
+    ]);
+    const leader = ofKind(objects, 'Role').find((r) => r.metadata.name === 'sft-storefront-token-operator-leader') as (KubeObject & { rules: { resourceNames?: string[] }[] }) | undefined;
+    expect(leader?.rules[1]?.resourceNames).toEqual(['sft-storefront-token-operator-shop-a', 'sft-storefront-token-operator-shop-b']);
+  });
+
+  it('the Pod runs locked down: non-root, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp, probes', async () => {
+    const [deployment] = ofKind(await render('storefront-token', DeployNamespace), 'Deployment') as (KubeObject & { spec: { template: { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } } } })[];
+    const pod = deployment?.spec.template.spec;
+    expect(pod?.['securityContext']).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod?.containers[0]).toMatchObject({
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      livenessProbe: { httpGet: { path: '/healthz' } },
+      readinessProbe: { httpGet: { path: '/readyz' } },
+      image: `storefront-token-operator:${(parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion}`,
+    });
+  });
+
+  it('the admission policies name the ServiceAccount the release creates, whatever it is called', async () => {
+    const rows = [
+      { release: 'storefront-token', namespace: DeployNamespace, values: {}, user: 'system:serviceaccount:storefront-token-system:storefront-token-operator' },
+      { release: 'tokens', namespace: 'platform', values: {}, user: 'system:serviceaccount:platform:tokens-storefront-token-operator' },
+      { release: 'tokens', namespace: 'platform', values: { 'serviceAccount.name': 'sftoken' }, user: 'system:serviceaccount:platform:sftoken' },
+    ];
+    for (const row of rows) {
+      const objects = await render(row.release, row.namespace, row.values);
+      const [sa] = ofKind(objects, 'ServiceAccount');
+      expect(`system:serviceaccount:${sa?.metadata.namespace ?? ''}:${sa?.metadata.name ?? ''}`).toBe(row.user);
+      const policies = ofKind(objects, 'ValidatingAdmissionPolicy') as (KubeObject & { spec: { matchConditions: { expression: string }[] } })[];
+      expect(policies).toHaveLength(2);
+      for (const p of policies) expect(p.spec.matchConditions.map((c) => c.expression)).toEqual([`request.userInfo.username == "${row.user}"`]);
+      const deployment = ofKind(objects, 'Deployment')[0] as (KubeObject & { spec: { template: { spec: { serviceAccountName: string } } } }) | undefined;
+      expect(deployment?.spec.template.spec.serviceAccountName).toBe(sa?.metadata.name);
+    }
+  });
+
+  it('CRDs are crds/ with helm.sh/resource-policy: keep, or without it when crds.keep=false, or absent', async () => {
+    const expected = ['clusterplatformconnections', 'platformconnections', 'storefronttokens'].map((n) => parse(readFileSync(join(repoRoot, 'crds', `${n}.sftoken.dev.yaml`), 'utf8')) as KubeObject);
+    const kept = ofKind(await render('storefront-token', DeployNamespace), 'CustomResourceDefinition');
+    expect(kept).toEqual(expected.map((c) => ({ ...c, metadata: { ...c.metadata, annotations: { 'helm.sh/resource-policy': 'keep' } } })));
+    expect(ofKind(await render('storefront-token', DeployNamespace, { 'crds.keep': false }), 'CustomResourceDefinition')).toEqual(expected);
+    expect(ofKind(await render('storefront-token', DeployNamespace, { 'crds.install': false }), 'CustomResourceDefinition')).toEqual([]);
+  });
+
+  it('deploy/ and the chart\'s CRD copy match the chart (run `npx tsx scripts/generate-deploy.ts` if this fails)', () => {
+    const files = deployFiles(join(toolsDir(), 'helm'));
+    expect([...files.keys()].filter((p) => p.startsWith('deploy/')).sort()).toEqual(['deploy/admission-policy.yaml', 'deploy/deployment.yaml', 'deploy/namespace.yaml', 'deploy/poddisruptionbudget.yaml', 'deploy/rbac.yaml', 'deploy/service.yaml', 'deploy/serviceaccount.yaml']);
+    for (const [path, content] of files) expect(readFileSync(join(repoRoot, path), 'utf8'), path).toBe(content);
+    expect(staleFiles(files)).toEqual([]);
+  });
+});
+
+describe('helm template against the API server', () => {
+  let cp: TestControlPlane;
+  let kube: KubeClient;
+
+  beforeAll(async () => {
+    cp = await useControlPlane();
+    kube = new KubeClient(loadKubeConfig(cp.kubeconfigPath));
+  }, 900_000);
+
+  // The Prometheus Operator's CRDs are not on the control plane, so the
+  // ServiceMonitor and PrometheusRule are checked by alerts.test.ts instead.
+  it.each([
+    { mode: 'cluster mode', watch: 0 },
+    { mode: 'namespaced mode', watch: 2 },
+  ])('passes a server-side dry run: $mode', async ({ watch }) => {
+    const ns = await freshNamespace(cp.kubeConfig(), 'helm-dry');
+    const watched = await Promise.all(Array.from({ length: watch }, () => freshNamespace(cp.kubeConfig(), 'helm-dry-w')));
+    const objects = await render('dry', ns, { watchNamespaces: watched });
+    const answered = await applyObjects(kube, objects, { dryRun: true });
+    expect(answered.map((o) => `${o.kind ?? ''}/${o.metadata.name ?? ''}`)).toEqual(objects.map((o) => `${o.kind ?? ''}/${o.metadata.name ?? ''}`));
+    expect(objects.some((o) => o.kind === 'CustomResourceDefinition')).toBe(true);
+  }, 60_000);
+});

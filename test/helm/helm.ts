@@ -1,0 +1,111 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments, parse, stringify } from 'yaml';
+import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js';
+import type { TestControlPlane } from '../controlplane/use-control-plane.js';
+
+/** repoRoot is the repository root. */
+export const repoRoot = join(import.meta.dirname, '..', '..');
+/** chartDir is the chart under test. */
+export const chartDir = join(repoRoot, 'charts', 'storefront-token');
+
+let tools: string | undefined;
+
+/** toolsDir builds helm and promql-check into their cache once per process (a no-op when warm). */
+export function toolsDir(): string {
+  tools ??= execFileSync('bash', [join(repoRoot, 'scripts', 'helm-build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '';
+  return tools;
+}
+
+/** HelmResult is one helm invocation's exit code and output. */
+export interface HelmResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** runTool runs a cached tool (helm, promql-check) with optional stdin, never throwing on a non-zero exit. */
+export function runTool(tool: 'helm' | 'promql-check', args: readonly string[], options: { readonly kubeconfig?: string; readonly input?: string } = {}): Promise<HelmResult> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, HELM_CACHE_HOME: join(repoRoot, 'node_modules', '.cache', 'helm'), HELM_CONFIG_HOME: join(repoRoot, 'node_modules', '.cache', 'helm-config'), HELM_DATA_HOME: join(repoRoot, 'node_modules', '.cache', 'helm-data'), ...(options.kubeconfig === undefined ? {} : { KUBECONFIG: options.kubeconfig }) };
+    const child = execFile(join(toolsDir(), tool), [...args], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+/** helm runs the cached helm binary. */
+export function helm(args: readonly string[], kubeconfig?: string): Promise<HelmResult> {
+  return runTool('helm', args, kubeconfig === undefined ? {} : { kubeconfig });
+}
+
+/** setArgs turns values into --set-json flags (one per key, so lists and maps keep their types). */
+export function setArgs(values: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => ['--set-json', `${key}=${JSON.stringify(value)}`]);
+}
+
+/** render runs `helm template` and returns the objects, failing the test on a non-zero exit. */
+export async function render(release: string, namespace: string, values: Readonly<Record<string, unknown>> = {}): Promise<KubeObject[]> {
+  const res = await helm(['template', release, chartDir, '--namespace', namespace, ...setArgs(values)]);
+  if (res.code !== 0) throw new Error(`helm template failed: ${res.stderr}`);
+  return parseAllDocuments(res.stdout).map((d) => d.toJS() as KubeObject | null).filter((o): o is KubeObject => o !== null);
+}
+
+/** Kind locates one kind the chart renders: its REST prefix, plural, and whether it is namespaced. */
+interface Kind {
+  readonly prefix: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+const kinds: Readonly<Record<string, Kind>> = {
+  'v1/Namespace': { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
+  'v1/ServiceAccount': { prefix: '/api/v1', plural: 'serviceaccounts', namespaced: true },
+  'v1/Service': { prefix: '/api/v1', plural: 'services', namespaced: true },
+  'v1/Secret': { prefix: '/api/v1', plural: 'secrets', namespaced: true },
+  'apps/v1/Deployment': { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
+  'policy/v1/PodDisruptionBudget': { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterroles', namespaced: false },
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings', namespaced: false },
+  'rbac.authorization.k8s.io/v1/Role': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'roles', namespaced: true },
+  'rbac.authorization.k8s.io/v1/RoleBinding': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'rolebindings', namespaced: true },
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': { prefix: '/apis/admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicies', namespaced: false },
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': { prefix: '/apis/admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicybindings', namespaced: false },
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': { prefix: '/apis/apiextensions.k8s.io/v1', plural: 'customresourcedefinitions', namespaced: false },
+};
+
+/** objectPath is an object's REST path; throws for a kind the chart does not render. */
+export function objectPath(object: KubeObject): string {
+  const kind = kinds[`${object.apiVersion ?? ''}/${object.kind ?? ''}`];
+  if (kind === undefined) throw new Error(`no REST path known for ${object.apiVersion ?? ''}/${object.kind ?? ''}`);
+  const name = encodeURIComponent(object.metadata.name ?? '');
+  if (!kind.namespaced) return `${kind.prefix}/${kind.plural}/${name}`;
+  return `${kind.prefix}/namespaces/${object.metadata.namespace ?? 'default'}/${kind.plural}/${name}`;
+}
+
+/** applyObjects server-side-applies objects in order (dryRun: admitted and validated, nothing stored) and returns the answers. */
+export async function applyObjects(kube: KubeClient, objects: readonly KubeObject[], options: { readonly dryRun?: boolean; readonly fieldManager?: string } = {}): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const object of objects) {
+    const answered = await kube.apply<KubeObject>(objectPath(object), object, options.fieldManager ?? 'sftoken-helm-test', options.dryRun === true);
+    if (answered !== undefined) out.push(answered);
+  }
+  return out;
+}
+
+/** serviceAccountKubeconfig mints a TokenRequest token for a ServiceAccount and writes a kubeconfig that uses it. */
+export async function serviceAccountKubeconfig(cp: TestControlPlane, admin: KubeClient, namespace: string, name: string, path: string): Promise<{ kube: KubeClient; kubeconfigPath: string }> {
+  const res = await admin.send<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+    apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+  });
+  const config = parse(await readFile(cp.kubeconfigPath, 'utf8')) as { users: { name: string; user: Record<string, unknown> }[] };
+  await writeFile(path, stringify({ ...config, users: config.users.map((u) => ({ name: u.name, user: { token: res?.status.token ?? '' } })) }));
+  return { kube: new KubeClient(loadKubeConfig(path)), kubeconfigPath: path };
+}
+
+/** ofKind filters objects by kind. */
+export function ofKind(objects: readonly KubeObject[], kind: string): KubeObject[] {
+  return objects.filter((o) => o.kind === kind);
+}
