@@ -120,24 +120,30 @@ export function runPluginMain<Ctx>(definition: ProviderDefinition<Ctx>): void {
   // Anything else that prints must not corrupt the handshake channel.
   console.log = console.error;
   console.info = console.error;
-  // stdout and stderr are pipes to the engine: once it is killed, every log
-  // line fails with EPIPE, which must not crash the RPCs still finishing.
-  process.stdout.on('error', () => undefined);
-  process.stderr.on('error', () => undefined);
   const serving = servePlugin(definition);
   const parent = process.ppid;
-  const watch = setInterval(() => {
-    if (process.ppid === parent) return;
+  let leaving = false;
+  // The engine was killed (it would have sent Shutdown otherwise). A create
+  // in flight has recorded its intent and may be landing at the platform;
+  // finishing it records the token in the state Secret, where the next run
+  // takes it over, instead of leaving an in-doubt create that a platform
+  // without list or replay can only let expire. Nobody reads the answers.
+  const engineGone = (): void => {
+    if (leaving) return;
+    leaving = true;
     clearInterval(watch);
-    // The engine was killed (it would have sent Shutdown otherwise). A create
-    // in flight has recorded its intent and may be landing at the platform;
-    // finishing it records the token in the state Secret, where the next run
-    // takes it over, instead of leaving an in-doubt create that a platform
-    // without list or replay can only let expire. Nobody reads the answers.
     const limit = new Promise((resolve) => setTimeout(resolve, DRAIN_LIMIT_MS));
     void serving.then((plugin) => Promise.race([plugin.settled(), limit])).catch(() => undefined).finally(() => process.exit(1));
+  };
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) engineGone();
   }, 1000);
   watch.unref();
+  // stdout and stderr are pipes the engine reads: a failed write (EPIPE) says
+  // it is gone too, and must not crash the RPCs still finishing. It is the
+  // only sign when the engine died before we read our parent's pid.
+  process.stdout.on('error', engineGone);
+  process.stderr.on('error', engineGone);
   serving.catch((error: unknown) => {
     if (isProviderError(error, 'ERR_PLUGIN_NOT_LAUNCHED_BY_TERRAFORM')) {
       process.stderr.write(error.message);

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerCertificate } from '../../provider/plugin/certificate.js';
@@ -85,6 +87,29 @@ describe('provider process as go-plugin sees it', () => {
     expect(await exited(child)).toBe(1);
     expect(child.stdoutText).toBe('');
     expect(child.stderrText).toMatch(row.stderr);
+  });
+
+  it('exits when its engine died before it could see who its parent was: the only sign is that nobody reads its pipes', async () => {
+    const env = { PATH: process.env.PATH, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6' };
+    // The shell starts the plugin in the background and exits at once, as a killed engine leaves it.
+    const sh = spawn('sh', ['-c', `'${prepared.built.launcherPath}' & echo $!`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [first] = (await once(sh.stdout, 'data')) as [Buffer];
+    const pid = Number(first.toString().trim());
+    sh.stdout.destroy();
+    sh.stderr.destroy();
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = performance.now() + 10_000;
+    while (alive() && performance.now() < deadline) await sleep(50);
+    const lingering = alive();
+    if (lingering) process.kill(pid, 'SIGKILL');
+    expect(lingering, 'the plugin outlives its engine forever').toBe(false);
   });
 
   it('handshakes with mTLS, serves RPCs, aborts on StopProvider and exits promptly on Shutdown', async () => {
