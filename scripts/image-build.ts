@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,9 +78,10 @@ function iso(epoch: number): string {
 
 /**
  * cachedLayer returns the layer cached under key, or builds it with make into
- * the cache (by rename, so concurrent builds never see half a blob). A cached
- * blob whose digest no longer matches is rebuilt. With fresh, the layer is
- * built into scratch and the cache is neither read nor written.
+ * the cache (by rename, so concurrent builds never see half a blob), where it
+ * replaces the kind's previous layer. A cached blob whose digest no longer
+ * matches is rebuilt. With fresh, the layer is built into scratch and the
+ * cache is neither read nor written.
  */
 async function cachedLayer(cache: string, key: string, scratch: string, fresh: boolean, make: (root: string) => Promise<number>): Promise<{ layer: CachedLayer; cached: boolean }> {
   const blob = join(cache, `${key}.tar.gz`);
@@ -99,6 +100,11 @@ async function cachedLayer(cache: string, key: string, scratch: string, fresh: b
   const layer = { ...built, path: blob, epoch };
   await writeFile(`${meta}.partial`, JSON.stringify(layer));
   await rename(`${meta}.partial`, meta);
+  // One cached layer per kind: an older recipe's or package set's would only take space (~40 MB for node).
+  const kind = key.slice(0, key.lastIndexOf('-') + 1);
+  for (const file of await readdir(cache)) {
+    if (file.startsWith(kind) && !file.startsWith(key)) await rm(join(cache, file), { force: true });
+  }
   return { layer, cached: false };
 }
 
