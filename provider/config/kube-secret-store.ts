@@ -1,7 +1,7 @@
 import type { KubeClient, KubeList, SecretObject } from '../../kube/client.js';
 import { isKubeError } from '../../kube/errors.js';
 import { secretPath } from '../../kube/paths.js';
-import type { SecretRef, SecretStore, StoredSecret } from './secret-store.js';
+import type { PutGuard, SecretRef, SecretStore, StoredSecret } from './secret-store.js';
 
 /** KubeSecretStoreOptions says which kubeconfig and context to use. */
 export interface KubeSecretStoreOptions {
@@ -52,7 +52,7 @@ interface Snapshot {
 
 function decode(ref: SecretRef, s: SecretObject): StoredSecret {
   const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, unb64(v)]));
-  return { ...ref, labels: s.metadata.labels ?? {}, annotations: s.metadata.annotations ?? {}, data };
+  return { ...ref, labels: s.metadata.labels ?? {}, annotations: s.metadata.annotations ?? {}, data, ...(s.metadata.resourceVersion === undefined ? {} : { resourceVersion: s.metadata.resourceVersion }) };
 }
 
 /**
@@ -129,23 +129,31 @@ export class KubeSecretStore implements SecretStore {
     else snapshot.secrets.set(ref.name, secret);
   }
 
-  /** put creates the Secret, or replaces it when it exists. */
-  async put(secret: StoredSecret): Promise<void> {
+  /** put creates the Secret, or replaces it when it exists, as the guard allows; a guarded write that lost a race throws. */
+  async put(secret: StoredSecret, _signal?: AbortSignal, guard?: PutGuard): Promise<StoredSecret> {
     const { kube } = await this.#load();
+    const expect = guard !== undefined && 'expect' in guard ? guard.expect : undefined;
     const body: SecretObject = {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
-      metadata: { name: secret.name, namespace: secret.namespace, labels: { ...secret.labels }, annotations: { ...secret.annotations } },
+      metadata: { name: secret.name, namespace: secret.namespace, labels: { ...secret.labels }, annotations: { ...secret.annotations }, ...(expect === undefined ? {} : { resourceVersion: expect }) },
       data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, b64(v)])),
     };
+    let written: SecretObject | undefined;
     try {
-      const replaced = await kube.send<SecretObject>('PUT', secretPath(secret.namespace, secret.name), body, undefined, [404]);
-      if (replaced === undefined) await kube.send('POST', secretPath(secret.namespace), body);
+      if (guard !== undefined && 'create' in guard) written = await kube.send<SecretObject>('POST', secretPath(secret.namespace), body);
+      else {
+        written = await kube.send<SecretObject>('PUT', secretPath(secret.namespace, secret.name), body, undefined, expect === undefined ? [404] : []);
+        if (written === undefined) written = await kube.send<SecretObject>('POST', secretPath(secret.namespace), body);
+      }
     } catch (error) {
+      if (isKubeError(error, 409)) throw new Error(`cannot write Secret ${secret.namespace}/${secret.name}: it was changed by another writer meanwhile (another apply on the same Secret?); nothing was overwritten, run the apply again`, { cause: error });
       throw kubeError('write', secret, error);
     }
-    await this.#remember(secret, secret);
+    const stored = written === undefined ? secret : decode(secret, written);
+    await this.#remember(secret, stored);
+    return stored;
   }
 
   /** delete removes the Secret; a missing Secret is success. */

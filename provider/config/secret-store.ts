@@ -10,7 +10,16 @@ export interface StoredSecret extends SecretRef {
   readonly annotations: Readonly<Record<string, string>>;
   /** data is the Secret's data, decoded from base64. It holds token values: never log it. */
   readonly data: Readonly<Record<string, string>>;
+  /** resourceVersion is the version read or written, for a guarded write. */
+  readonly resourceVersion?: string;
 }
+
+/**
+ * A PutGuard makes a write fail instead of overwriting someone else's: `create`
+ * only when the Secret does not exist, `expect` only when it is still at that
+ * resourceVersion. Without one, put creates or replaces.
+ */
+export type PutGuard = { readonly create: true } | { readonly expect: string };
 
 /**
  * A SecretStore is where issued values go. The provider only ever needs
@@ -23,8 +32,8 @@ export interface SecretStore {
   defaultNamespace(): Promise<string>;
   /** get returns the Secret, or undefined when it does not exist. */
   get(ref: SecretRef, signal?: AbortSignal): Promise<StoredSecret | undefined>;
-  /** put creates the Secret or replaces it wholesale. */
-  put(secret: StoredSecret, signal?: AbortSignal): Promise<void>;
+  /** put creates the Secret or replaces it wholesale (as the guard allows) and returns it as written. */
+  put(secret: StoredSecret, signal?: AbortSignal, guard?: PutGuard): Promise<StoredSecret>;
   /** delete removes the Secret; deleting a missing Secret succeeds. */
   delete(ref: SecretRef, signal?: AbortSignal): Promise<void>;
 }

@@ -64,7 +64,11 @@ export async function openStore(input: OpenStoreInput): Promise<OpenedStore> {
   const live = await input.secrets.get(at, input.signal);
   const moved = at.name !== target.name || at.namespace !== target.namespace;
   const open = (id: string, state: DurableState, confirmed: boolean, tookOver: boolean): OpenedStore => ({
-    store: new StateSecretStore({ ...input, id, state, confirmed, at: target, exists: live !== undefined && !moved, ...(live !== undefined && moved ? { stale: at } : {}) }),
+    store: new StateSecretStore({
+      ...input, id, state, confirmed, at: target,
+      ...(live === undefined || moved ? {} : { resourceVersion: live.resourceVersion ?? '' }),
+      ...(live !== undefined && moved ? { stale: at } : {}),
+    }),
     tookOver,
   });
   if (live === undefined) return open(input.id, input.fallback(), input.existing, false);
@@ -84,8 +88,8 @@ interface StoreInit {
   readonly existing: boolean;
   /** at is where saves go. */
   readonly at: SecretRef;
-  /** exists: a state Secret is at `at` already. */
-  readonly exists: boolean;
+  /** resourceVersion of the state Secret at `at`, when one exists there already. */
+  readonly resourceVersion?: string;
   /** stale is an older location to remove after the first save there. */
   readonly stale?: SecretRef;
   readonly signal?: AbortSignal;
@@ -96,14 +100,18 @@ export class StateSecretStore implements TokenStore {
   readonly #init: StoreInit;
   #state: DurableState;
   #confirmed: boolean;
-  #exists: boolean;
+  // The version this run last read or wrote: every save is guarded by it, so
+  // two runs on one destination (a new apply while a killed one's provider
+  // still finishes, two configurations naming one Secret) never overwrite
+  // each other's record; the loser fails and the next apply settles it.
+  #version: string | undefined;
   #stale: SecretRef | undefined;
 
   constructor(init: StoreInit) {
     this.#init = init;
     this.#state = init.state;
     this.#confirmed = init.confirmed;
-    this.#exists = init.exists;
+    this.#version = init.resourceVersion;
     this.#stale = init.stale;
   }
 
@@ -118,15 +126,15 @@ export class StateSecretStore implements TokenStore {
 
   async save(next: DurableState): Promise<void> {
     const { secrets, at, id, platform, signal } = this.#init;
-    await secrets.put({
+    const written = await secrets.put({
       ...at,
       labels: { ...MANAGED_BY, [ROLE_LABEL]: 'state' },
       annotations: { [OWNER_ANNOTATION]: ownerValue(id), [PLATFORM_ANNOTATION]: platform, ...(this.#confirmed ? { [CONFIRMED_ANNOTATION]: 'true' } : {}) },
       data: encodeDurableState(next),
-    }, signal);
+    }, signal, this.#version === undefined ? { create: true } : { expect: this.#version });
+    this.#version = written.resourceVersion ?? '';
     if (!this.#init.existing) createdHere.add(id);
     this.#state = next;
-    this.#exists = true;
     if (this.#stale !== undefined) {
       await secrets.delete(this.#stale, signal);
       this.#stale = undefined;
@@ -135,7 +143,7 @@ export class StateSecretStore implements TokenStore {
 
   /** confirm records that Terraform state holds this resource; written once. */
   async confirm(): Promise<void> {
-    if (this.#confirmed || !this.#exists) return;
+    if (this.#confirmed || this.#version === undefined) return;
     this.#confirmed = true;
     await this.save(this.#state);
   }
