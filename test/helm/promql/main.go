@@ -1,8 +1,9 @@
-// Command promql-check parses Prometheus rule expressions with Prometheus's
-// own PromQL parser, so the chart's alert rules are checked by the grammar
-// Prometheus will load them with. It reads a JSON array of expressions on
-// stdin and writes, for each, the parse error or the metric names and label
-// matchers its selectors use.
+// Command promql-check checks Prometheus rule expressions with Prometheus's
+// own PromQL parser and engine, so the chart's alert rules are checked by the
+// code Prometheus will run them with. Given a JSON array of expressions on
+// stdin it writes, for each, the parse error or the metric names and label
+// matchers its selectors use. Given `eval` as its argument and an evalRequest
+// on stdin, it evaluates each expression over /metrics scrapes (eval.go).
 package main
 
 import (
@@ -33,6 +34,20 @@ type result struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "eval" {
+		var req evalRequest
+		if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
+			fmt.Fprintf(os.Stderr, "promql-check eval: stdin must be an evalRequest: %v\n", err)
+			os.Exit(2)
+		}
+		res, err := evaluate(req)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "promql-check eval: %v\n", err)
+			os.Exit(1)
+		}
+		write(res)
+		return
+	}
 	var exprs []string
 	if err := json.NewDecoder(os.Stdin).Decode(&exprs); err != nil {
 		fmt.Fprintf(os.Stderr, "promql-check: stdin must be a JSON array of strings: %v\n", err)
@@ -68,9 +83,13 @@ func main() {
 		})
 		out = append(out, r)
 	}
+	write(out)
+}
+
+func write(v any) {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(v); err != nil {
 		os.Exit(1)
 	}
 }
