@@ -20,6 +20,9 @@ fi
 step "local Kubernetes control plane (cached build)"
 bash scripts/controlplane-build.sh
 
+step "Helm and promql-check for the chart tests (cached build)"
+bash scripts/helm-build.sh
+
 step "image tools: runc, umoci, skopeo (Debian packages, installed when missing)"
 bash scripts/image-tools.sh
 
