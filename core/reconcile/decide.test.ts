@@ -4,6 +4,7 @@ import { capabilityTable } from '../platforms/registry.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpecInput } from '../schema/storefront-token.js';
 import { decide, type Decision } from './decide.js';
 import type { TokenFacts } from './facts.js';
+import { renewAt } from './schedule.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
@@ -40,7 +41,7 @@ describe('decide', () => {
     { name: 'avvyr origins reordered', reason: 'platforms reorder lists; order is not drift', facts: facts({ spec: spec(avvyrInput, { avvyr: { tenantId: 't', allowedOrigins: ['https://b.example', 'https://a.example'] } }), current: { record, observation: active({ block: { allowedOrigins: ['https://a.example', 'https://b.example'] } }) } }), want: { action: 'wait' } },
     { name: 'bigcommerce origins change rotates', reason: 'origins are baked into the JWT', facts: facts({ spec: spec(bcInput, { bigcommerce: { storeHash: 'abc', channelIds: [1], allowedCorsOrigins: ['https://b.example'] } }), current: bcCurrent(hours(29)) }), want: { action: 'issue', reason: 'Changed' } },
     { name: 'renewal due', reason: 'a third of the lifetime remains', facts: facts({ spec: spec(bcInput), current: bcCurrent(hours(9)) }), want: { action: 'issue', reason: 'Rotation' } },
-    { name: 'renewal not yet due', reason: 'more than a third remains; wait until then', facts: facts({ spec: spec(bcInput), current: bcCurrent(hours(20)) }), want: { action: 'wait', until: hours(10) } },
+    { name: 'renewal not yet due', reason: 'more than a third remains; wait until then (plus this token\'s jitter)', facts: facts({ spec: spec(bcInput), current: bcCurrent(hours(20)) }), want: { action: 'wait', until: renewAt(hours(20), { renewBeforeMs: 10 * 3_600_000, overlapMs: 0 }, record.fingerprint) ?? hours(10) } },
     { name: 'dead token', reason: 'revoked at the platform by someone else', facts: facts({ spec: spec(avvyrInput), current: { record, observation: { state: 'revoked' } } }), want: { action: 'issue', reason: 'Repair' } },
     { name: 'secret deleted, copy kept', reason: 'republish instead of issuing', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, secret: 'missing' }), want: { action: 'publish' } },
     { name: 'secret edited, no copy', reason: 'the value is lost: issue anew', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, secret: 'stale', valueKept: false }), want: { action: 'issue', reason: 'Lost' } },

@@ -142,7 +142,7 @@ function idle(facts: TokenFacts): Decision {
 /** renewDue is when the current token should be renewed, if ever. */
 export function renewDue(facts: TokenFacts): Date | undefined {
   const expiresAt = facts.current?.observation.expiresAt ?? parseDate(facts.current?.record.expiresAt);
-  return renewAt(expiresAt, scheduleFor(facts.spec, facts.capabilities, facts.now));
+  return renewAt(expiresAt, scheduleFor(facts.spec, facts.capabilities, facts.now), facts.current?.record.fingerprint ?? '');
 }
 
 function parseDate(text: string | undefined): Date | undefined {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Capabilities } from '../contract/capabilities.js';
 import { parseDuration } from '../schema/duration.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
@@ -26,10 +27,26 @@ export function scheduleFor(spec: StorefrontTokenSpec, caps: Capabilities, now: 
   return { expiresAt, renewBeforeMs: renewBefore * 1000, overlapMs };
 }
 
-/** renewAt is when a token expiring at expiresAt should be replaced. */
-export function renewAt(expiresAt: Date | undefined, schedule: Schedule): Date | undefined {
+/** JITTER_FRACTION is how much of the renew-before window renewals are spread over. */
+export const JITTER_FRACTION = 0.1;
+
+/**
+ * renewAt is when a token expiring at expiresAt should be replaced: the start
+ * of its renew-before window, moved later by a jitter of up to a tenth of the
+ * window that is fixed by the token's identity (its fingerprint). Tokens
+ * issued together so renew spread out, never in one burst against the
+ * platform's rate limit, and every run (operator, plan, apply) agrees on
+ * the time. It never moves renewal earlier, so a renewal is never due
+ * before the window opens.
+ */
+export function renewAt(expiresAt: Date | undefined, schedule: Schedule, identity: string): Date | undefined {
   if (expiresAt === undefined || schedule.renewBeforeMs === undefined) return undefined;
-  return new Date(expiresAt.getTime() - schedule.renewBeforeMs);
+  return new Date(expiresAt.getTime() - schedule.renewBeforeMs + Math.floor(jitterOf(identity) * schedule.renewBeforeMs * JITTER_FRACTION));
+}
+
+/** jitterOf maps an identity to a fixed fraction in [0, 1). */
+export function jitterOf(identity: string): number {
+  return createHash('sha256').update(identity).digest().readUInt32BE(0) / 0x1_0000_0000;
 }
 
 /**

@@ -54,7 +54,7 @@ export function computedView(state: DurableState, spec: StorefrontTokenSpec, now
   const view = viewOfState(state);
   if (state.revokedAt !== undefined || view.expiresAt === undefined) return { ...view, renewAt: undefined };
   const issuedAt = view.issuedAt === undefined ? now : new Date(view.issuedAt);
-  return { ...view, renewAt: renewAt(new Date(view.expiresAt), scheduleFor(spec, capabilityTable[spec.platform], issuedAt))?.toISOString() };
+  return { ...view, renewAt: renewAt(new Date(view.expiresAt), scheduleFor(spec, capabilityTable[spec.platform], issuedAt), view.fingerprint ?? '')?.toISOString() };
 }
 
 function finalState(planned: ObjectValue, run: TokenRun, spec: StorefrontTokenSpec, now: Date): ObjectValue {
