@@ -1,16 +1,15 @@
-// Regenerates what is derived from the Helm chart, or with --check fails when a
-// committed file has drifted: the chart's copy of the CRDs
-// (charts/storefront-token/files/crds/, from the zod schema like crds/) and
-// deploy/*.yaml, which is `helm template` of the chart with default values for
-// `kubectl apply -f crds/ -f deploy/`. Helm comes from scripts/helm-build.sh.
+// Regenerates deploy/*.yaml from the Helm chart, or with --check fails when a
+// committed file has drifted: deploy/ is `helm template` of the chart with
+// default values, for `kubectl apply -f crds/ -f deploy/` (the chart's CRDs are
+// crds/ itself, through the symlink charts/storefront-token/files/crds, so a
+// schema change needs only `npm run generate`). Helm comes from
+// scripts/helm-build.sh.
 //   npx tsx scripts/generate-deploy.ts [--check]
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, parseAllDocuments } from 'yaml';
-import { generatedFiles } from './generate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** ChartDir is the chart, relative to the repository root. */
@@ -65,33 +64,15 @@ function namespaceFile(): string {
   return header + doc.toString();
 }
 
-/** deployFiles maps repository paths to their content derived from the chart. */
+/** deployFiles maps repository paths under deploy/ to their content rendered from the chart. */
 export function deployFiles(helm = helmPath()): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const [path, content] of generatedFiles()) {
-    if (path.startsWith('crds/')) files.set(`${ChartDir}/files/${path}`, content);
-  }
-  // The chart reads its own files: write the CRD copies to a scratch chart so
-  // rendering never depends on the committed copies being current.
-  const scratch = mkdtempSync(join(tmpdir(), 'sftoken-chart-'));
-  try {
-    cpSync(join(root, ChartDir), scratch, { recursive: true });
-    rmSync(join(scratch, 'files', 'crds'), { recursive: true, force: true });
-    mkdirSync(join(scratch, 'files', 'crds'), { recursive: true });
-    for (const [path, content] of files) writeFileSync(join(scratch, path.slice(ChartDir.length + 1)), content);
-    const rendered = execFileSync(helm, ['template', DeployRelease, scratch, '--namespace', DeployNamespace], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    files.set('deploy/namespace.yaml', namespaceFile());
-    for (const [path, content] of renderDeploy(rendered)) files.set(path, content);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return files;
+  const rendered = execFileSync(helm, ['template', DeployRelease, join(root, ChartDir), '--namespace', DeployNamespace], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Map([['deploy/namespace.yaml', namespaceFile()], ...renderDeploy(rendered)]);
 }
 
-/** staleFiles lists files in the generated directories that nothing generates any more. */
+/** staleFiles lists files in deploy/ that nothing generates any more. */
 export function staleFiles(files: ReadonlyMap<string, string>): string[] {
-  const dirs = ['deploy', `${ChartDir}/files/crds`];
-  return dirs.flatMap((dir) => readdirSync(join(root, dir)).map((f) => `${dir}/${f}`)).filter((p) => p.endsWith('.yaml') && !files.has(p));
+  return readdirSync(join(root, 'deploy')).map((f) => `deploy/${f}`).filter((p) => p.endsWith('.yaml') && !files.has(p));
 }
 
 function main(check: boolean): number {
@@ -114,7 +95,7 @@ function main(check: boolean): number {
     else unlinkSync(join(root, path));
   }
   if (drifted.length > 0) {
-    process.stderr.write(`files derived from the chart are out of date: ${drifted.join(', ')}\nrun: npx tsx scripts/generate-deploy.ts\n`);
+    process.stderr.write(`deploy/ is out of date with the chart: ${drifted.join(', ')}\nrun: npx tsx scripts/generate-deploy.ts\n`);
     return 1;
   }
   return 0;

@@ -9,7 +9,7 @@ import { useControlPlane, type TestControlPlane } from '../controlplane/use-cont
 import { applyObjects, chartDir, helm, ofKind, render, repoRoot, setArgs, toolsDir } from './helm.js';
 
 // The chart as a user meets it: `helm lint`, `helm template` for each mode,
-// the values it refuses, deploy/ and the chart's CRD copy kept in step, and
+// the values it refuses, the CRDs (crds/ itself) and deploy/ kept in step, and
 // the rendered manifests accepted by a real API server (server-side dry run).
 
 const namespaced = { watchNamespaces: ['shop-a', 'shop-b'] };
@@ -88,6 +88,12 @@ describe('helm template', () => {
     });
   });
 
+  it('installs the operator version of this repository by default (appVersion follows package.json)', () => {
+    const chart = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { appVersion: string };
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(chart.appVersion).toBe(pkg.version);
+  });
+
   it('the admission policies name the ServiceAccount the release creates, whatever it is called', async () => {
     const rows = [
       { release: 'storefront-token', namespace: DeployNamespace, values: {}, user: 'system:serviceaccount:storefront-token-system:storefront-token-operator' },
@@ -114,7 +120,7 @@ describe('helm template', () => {
     expect(ofKind(await render('storefront-token', DeployNamespace, { 'crds.install': false }), 'CustomResourceDefinition')).toEqual([]);
   });
 
-  it('deploy/ and the chart\'s CRD copy match the chart (run `npx tsx scripts/generate-deploy.ts` if this fails)', () => {
+  it('deploy/ matches the chart (run `npx tsx scripts/generate-deploy.ts` if this fails)', () => {
     const files = deployFiles(join(toolsDir(), 'helm'));
     expect([...files.keys()].filter((p) => p.startsWith('deploy/')).sort()).toEqual(['deploy/admission-policy.yaml', 'deploy/deployment.yaml', 'deploy/namespace.yaml', 'deploy/poddisruptionbudget.yaml', 'deploy/rbac.yaml', 'deploy/service.yaml', 'deploy/serviceaccount.yaml']);
     for (const [path, content] of files) expect(readFileSync(join(repoRoot, path), 'utf8'), path).toBe(content);
