@@ -15,6 +15,13 @@ export const InUseFinalizer = 'sftoken.dev/in-use';
 /** StateFinalizer keeps a token's state Secret until its deletion policy has run (namespace deletion removes everything at once). */
 export const StateFinalizer = 'sftoken.dev/state';
 
+/** RotateAnnotation asks for a new token now: each distinct value is acted on once (status.lastRotateRequest). */
+export const RotateAnnotation = 'sftoken.dev/rotate';
+/** RevokePreviousNowAnnotation ("true") makes the rotate request a leak response: the replaced token is revoked at once. */
+export const RevokePreviousNowAnnotation = 'sftoken.dev/revoke-previous-now';
+/** PausedAnnotation ("true") stops issuing, rotating and repairing; revocation and deletion still run. */
+export const PausedAnnotation = 'sftoken.dev/paused';
+
 /** ManagedByLabel marks every Secret the operator writes; watches select on it so only ours are cached. */
 export const ManagedByLabel = 'app.kubernetes.io/managed-by';
 /** ManagedByValue is the ManagedByLabel value. */

@@ -10,7 +10,7 @@ import { renewAt, scheduleFor } from './schedule.js';
  */
 export type Decision =
   | { readonly action: 'resolveInDoubt'; readonly reason: 'CreateInDoubt'; readonly message: string }
-  | { readonly action: 'issue'; readonly reason: IssueReason; readonly message: string }
+  | { readonly action: 'issue'; readonly reason: IssueReason; readonly message: string; readonly request?: string }
   | { readonly action: 'update'; readonly reason: 'Changed'; readonly message: string; readonly fields: readonly FieldChange[] }
   | { readonly action: 'publish'; readonly reason: 'SecretRepaired'; readonly message: string }
   | { readonly action: 'revokePrevious'; readonly reason: 'OverlapEnded'; readonly message: string }
@@ -34,6 +34,7 @@ const checks: readonly Check[] = [
   terminating, // a namespace being deleted gets no new token and no repair, only revocation
   noToken, // first issue
   deadToken, // revoked or expired at the platform: issue a replacement
+  rotateNow, // the user asked for a new token (or reported the current one leaked)
   changedSpec, // desired settings differ from the token's
   renewal, // close to expiry
   lostSecret, // Secret deleted or edited
@@ -44,7 +45,7 @@ const checks: readonly Check[] = [
 export function decide(facts: TokenFacts): Decision {
   for (const check of checks) {
     const decision = check(facts);
-    if (decision !== undefined) return atMostTwo(facts, decision);
+    if (decision !== undefined) return atMostTwo(facts, answering(facts, decision));
   }
   return idle(facts);
 }
@@ -55,6 +56,13 @@ export function decide(facts: TokenFacts): Decision {
 function atMostTwo(facts: TokenFacts, decision: Decision): Decision {
   if (decision.action !== 'issue' || facts.previous === undefined) return decision;
   return { action: 'revokePrevious', reason: 'OverlapEnded', message: `A new token is needed; revoking the previous token ${facts.previous.record.fingerprint} first so at most two are ever valid` };
+}
+
+// Any new token answers an outstanding rotate-now request: it is recorded
+// with that token, so a first issue or a repair does not rotate twice.
+function answering(facts: TokenFacts, decision: Decision): Decision {
+  if (decision.action !== 'issue' || facts.rotateRequest === undefined) return decision;
+  return { ...decision, request: facts.rotateRequest.value };
 }
 
 function inDoubtCreate(facts: TokenFacts): Decision | undefined {
@@ -92,6 +100,15 @@ function deadToken(facts: TokenFacts): Decision | undefined {
   const state = facts.current?.observation.state;
   if (state !== 'revoked' && state !== 'expired' && state !== 'missing') return undefined;
   return { action: 'issue', reason: 'Repair', message: `The current token is ${state} at the platform; issuing a replacement` };
+}
+
+function rotateNow(facts: TokenFacts): Decision | undefined {
+  const request = facts.rotateRequest;
+  if (request === undefined || facts.current === undefined) return undefined;
+  if (request.revokePreviousNow) {
+    return { action: 'issue', reason: 'Leaked', message: `Rotation with revoke-previous-now requested (${request.value}): issuing a new token and revoking ${facts.current.record.fingerprint} as soon as it is published` };
+  }
+  return { action: 'issue', reason: 'Requested', message: `Rotation requested (${request.value}): issuing a new token; ${facts.current.record.fingerprint} stays valid for the overlap` };
 }
 
 function changedSpec(facts: TokenFacts): Decision | undefined {

@@ -32,6 +32,8 @@ export interface PendingCreate {
   readonly startedAt: string;
   /** expiresAt is the expiry the create asked for, so resolving it replays the same request. */
   readonly expiresAt?: string;
+  /** request is the rotate-now request this create answers, recorded as done with the token it makes. */
+  readonly request?: string;
 }
 
 /** HistoryEntry is one retired token, as status.history shows it. */
@@ -46,6 +48,12 @@ export interface DurableState {
   readonly current?: DurableToken;
   readonly previous?: PreviousToken;
   readonly revokedAt?: string;
+  /**
+   * rotated is the last rotate-now request acted on. It is saved in the same
+   * write as the token that answers it, so a crash can neither lose a
+   * request nor act on it twice.
+   */
+  readonly rotated?: string;
   readonly history: readonly HistoryEntry[];
   /** notes are lasting warnings, e.g. an in-doubt create that can only expire on its own. */
   readonly notes: readonly string[];
@@ -95,6 +103,7 @@ interface WireState {
   current?: WireToken;
   previous?: WireToken;
   revokedAt?: string;
+  rotated?: string;
   history?: HistoryEntry[];
   notes?: string[];
 }
@@ -121,6 +130,7 @@ export function encodeDurableState(state: DurableState): Record<string, string> 
     ...(state.current === undefined ? {} : { current: wireToken(state.current) }),
     ...(state.previous === undefined ? {} : { previous: wireToken(state.previous, state.previous.revokeAt, state.previous.retired) }),
     ...(state.revokedAt === undefined ? {} : { revokedAt: state.revokedAt }),
+    ...(state.rotated === undefined ? {} : { rotated: state.rotated }),
     history: [...state.history],
     notes: [...state.notes],
   };
@@ -151,6 +161,7 @@ export function decodeDurableState(data: Readonly<Record<string, string>>): Dura
     ...(current === undefined ? {} : { current }),
     ...(previous === undefined ? {} : { previous }),
     ...(wire.revokedAt === undefined ? {} : { revokedAt: wire.revokedAt }),
+    ...(wire.rotated === undefined ? {} : { rotated: wire.rotated }),
     history: wire.history ?? [],
     notes: wire.notes ?? [],
   };

@@ -57,7 +57,7 @@ export async function execute(x: Execution, decision: Decision): Promise<StepRes
     case 'resolveInDoubt':
       return resolveInDoubt(x);
     case 'issue':
-      return issue(x, decision.reason);
+      return issue(x, decision.reason, decision.request);
     case 'update':
       return update(x, decision.fields.map((f) => f.path.join('.')).join(', '));
     case 'publish':
@@ -98,21 +98,23 @@ function durable(issued: { ref: TokenRef; value: SecretValue; expiresAt?: Date |
   };
 }
 
-const retiredAs: Record<IssueReason, HistoryEntry['reason']> = { Initial: 'Rotated', Rotation: 'Rotated', Changed: 'Changed', Repair: 'Repaired', Lost: 'Lost' };
+const retiredAs: Record<IssueReason, HistoryEntry['reason']> = { Initial: 'Rotated', Rotation: 'Rotated', Changed: 'Changed', Repair: 'Repaired', Lost: 'Lost', Requested: 'Requested', Leaked: 'Leaked' };
 
 /**
- * keepsOverlap: only a planned replacement (a rotation, a changed setting)
- * leaves the previous token valid for the overlap; a dead, lost or
- * undelivered one is retired at once.
+ * keepsOverlap: only a planned replacement (a rotation, a requested
+ * rotation, a changed setting) leaves the previous token valid for the
+ * overlap; a dead, lost, leaked or undelivered one is retired at once.
  */
 export function keepsOverlap(reason: IssueReason): boolean {
-  return reason === 'Rotation' || reason === 'Changed';
+  return reason === 'Rotation' || reason === 'Changed' || reason === 'Requested';
 }
 
 // adopted makes a new token current; the old one becomes previous, revoked
-// when its overlap ends (at once when there is none).
-function adopted(x: Execution, token: DurableToken, reason: IssueReason): DurableState {
-  const { pending: _done, ...state } = x.store.state;
+// when its overlap ends (at once when there is none). The rotate-now request
+// the token answers is recorded in the same write.
+function adopted(x: Execution, token: DurableToken, reason: IssueReason, request: string | undefined): DurableState {
+  const { pending: _done, ...rest } = x.store.state;
+  const state = request === undefined ? rest : { ...rest, rotated: request };
   if (state.current === undefined) return { ...state, current: token };
   const now = x.now();
   const overlapMs = keepsOverlap(reason) ? scheduleFor(x.spec, x.capabilities, now).overlapMs : 0;
@@ -123,30 +125,33 @@ function requestOf(x: Execution, key: string, expiresAt: Date | undefined): Issu
   return { spec: x.spec, name: x.name, idempotencyKey: key, ...(expiresAt === undefined ? {} : { expiresAt }) };
 }
 
-async function record(x: Execution, token: DurableToken, reason: IssueReason): Promise<void> {
-  await x.store.save(adopted(x, token, reason));
+async function record(x: Execution, token: DurableToken, reason: IssueReason, request: string | undefined): Promise<void> {
+  await x.store.save(adopted(x, token, reason, request));
   x.hooks?.observed?.(token.fingerprint, { state: 'active', ...(token.issued === undefined ? {} : { observed: token.issued }), ...(token.expiresAt === undefined ? {} : { expiresAt: new Date(token.expiresAt) }) });
   crash(x, 'afterRecord');
   await publish(x);
 }
 
-function issuedEvent(x: Execution, token: DurableToken, reason: IssueReason): EventNote {
+function issuedEvent(x: Execution, token: DurableToken, reason: IssueReason, replaced: DurableToken | undefined): EventNote {
+  if (reason === 'Leaked') {
+    return { type: 'Warning', reason: 'LeakResponse', message: `Issued token ${token.fingerprint} into Secret ${x.spec.secret.name} and revoking the previous token ${replaced?.fingerprint ?? ''} at once (rotate with revoke-previous-now)` };
+  }
   const expiry = token.expiresAt === undefined ? 'does not expire' : `expires at ${token.expiresAt}`;
-  const what = reason === 'Initial' ? 'Issued' : reason === 'Rotation' ? 'Rotated' : 'Reissued';
+  const what = reason === 'Initial' ? 'Issued' : reason === 'Rotation' || reason === 'Requested' ? 'Rotated' : 'Reissued';
   return { type: 'Normal', reason: what, message: `${what} token ${token.fingerprint} (${reason}) into Secret ${x.spec.secret.name}; it ${expiry}` };
 }
 
-async function issue(x: Execution, reason: IssueReason): Promise<StepResult> {
+async function issue(x: Execution, reason: IssueReason, request: string | undefined): Promise<StepResult> {
   const current = x.store.state.current;
   // A lost value is replaced in place where the platform can roll: the lost
   // copy dies at once and no second token ever exists.
-  if (reason === 'Lost' && x.capabilities.roll && x.client.roll !== undefined && current?.id !== undefined) return roll(x, current, reason);
+  if (reason === 'Lost' && x.capabilities.roll && x.client.roll !== undefined && current?.id !== undefined) return roll(x, current, reason, request);
   const now = x.now();
   const schedule = scheduleFor(x.spec, x.capabilities, now);
   const key = (x.newKey ?? randomUUID)();
   await x.store.save({
     ...x.store.state,
-    pending: { key, reason, startedAt: now.toISOString(), ...(schedule.expiresAt === undefined ? {} : { expiresAt: schedule.expiresAt.toISOString() }) },
+    pending: { key, reason, startedAt: now.toISOString(), ...(schedule.expiresAt === undefined ? {} : { expiresAt: schedule.expiresAt.toISOString() }), ...(request === undefined ? {} : { request }) },
   });
   crash(x, 'afterIntent');
   let issued: IssuedToken;
@@ -162,19 +167,19 @@ async function issue(x: Execution, reason: IssueReason): Promise<StepResult> {
   }
   crash(x, 'afterCreate');
   const token = durable(issued, issued.issuedAt);
-  await record(x, token, reason);
+  await record(x, token, reason, request);
   crash(x, 'afterPublish');
-  return { changed: true, event: issuedEvent(x, token, reason) };
+  return { changed: true, event: issuedEvent(x, token, reason, current) };
 }
 
-async function roll(x: Execution, current: DurableToken, reason: IssueReason): Promise<StepResult> {
+async function roll(x: Execution, current: DurableToken, reason: IssueReason, request: string | undefined): Promise<StepResult> {
   const rollFn = x.client.roll?.bind(x.client);
   if (rollFn === undefined) return unchanged;
   const rolled = await call(x, () => rollFn(refOf(current), x.signal));
   crash(x, 'afterCreate');
   const token = { ...durable(rolled, rolled.issuedAt), ...(current.issued === undefined ? {} : { issued: current.issued }) };
   const { current: _lost, ...rest } = x.store.state;
-  await x.store.save({ ...rest, current: token, history: [historyOf(current, retiredAs[reason], x.now()), ...rest.history].slice(0, HISTORY_LIMIT) });
+  await x.store.save({ ...rest, ...(request === undefined ? {} : { rotated: request }), current: token, history: [historyOf(current, retiredAs[reason], x.now()), ...rest.history].slice(0, HISTORY_LIMIT) });
   crash(x, 'afterRecord');
   await publish(x);
   crash(x, 'afterPublish');
@@ -213,7 +218,7 @@ async function resolveInDoubt(x: Execution): Promise<StepResult> {
     return { changed: true, event: { type: 'Normal', reason: 'InDoubtRevoked', message: `Found token ${found.ref.id ?? ''} from a create that got no answer, without its value; revoked it and issuing again` } };
   }
   const token = durable({ ref, value, expiresAt, observed: { displayName: x.name, block: { ...(x.spec[x.spec.platform] ?? {}) } } }, x.now());
-  await record(x, token, pending.reason);
+  await record(x, token, pending.reason, pending.request);
   return { changed: true, event: { type: 'Normal', reason: 'InDoubtAdopted', message: `Adopted token ${token.fingerprint} from a create that got no answer` } };
 }
 

@@ -2,7 +2,7 @@ import type { Observation } from '../contract/adapter.js';
 import type { Capabilities } from '../contract/capabilities.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 import { recordOf, type DurableState } from './durable-state.js';
-import type { SecretState, TokenFacts } from './facts.js';
+import type { RotateRequest, SecretState, TokenFacts } from './facts.js';
 
 /** FactsInput is what a front end gathered about one token. */
 export interface FactsInput {
@@ -16,6 +16,10 @@ export interface FactsInput {
   readonly secret: SecretState;
   /** terminating: the token's namespace is being deleted; nothing may be issued or published into it. */
   readonly terminating?: boolean;
+  /** rotateRequest is the rotate-now request as the front end found it (acted on or not). */
+  readonly rotateRequest?: RotateRequest;
+  /** paused: the user paused reconciling this token. */
+  readonly paused?: boolean;
 }
 
 /** factsOf turns a durable state and what was observed into decide()'s input; both front ends call it. */
@@ -39,5 +43,8 @@ export function factsOf(input: FactsInput): TokenFacts {
     valueKept: state.current?.value !== undefined,
     ...(live ? {} : { revokedAt: new Date(state.revokedAt ?? '') }),
     ...(input.terminating === true ? { terminating: true } : {}),
+    // A request already acted on (recorded with the token it produced, or with the intent) is done.
+    ...(input.rotateRequest === undefined || input.rotateRequest.value === '' || input.rotateRequest.value === (state.pending?.request ?? state.rotated) ? {} : { rotateRequest: input.rotateRequest }),
+    ...(input.paused === true ? { paused: true } : {}),
   };
 }

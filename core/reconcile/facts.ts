@@ -4,7 +4,19 @@ import type { TokenRecord } from '../schema/status.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 
 /** IssueReason says why a new token is being issued. */
-export type IssueReason = 'Initial' | 'Rotation' | 'Changed' | 'Repair' | 'Lost';
+export type IssueReason = 'Initial' | 'Rotation' | 'Changed' | 'Repair' | 'Lost' | 'Requested' | 'Leaked';
+
+/**
+ * A RotateRequest is a user's "rotate now" not yet acted on (the operator's
+ * `sftoken.dev/rotate` annotation whose value differs from the last one
+ * recorded). revokePreviousNow is the leak response: the replaced token is
+ * revoked as soon as the new one is published, with no overlap.
+ */
+export interface RotateRequest {
+  /** value identifies the request; each distinct value is acted on once. */
+  readonly value: string;
+  readonly revokePreviousNow: boolean;
+}
 
 /**
  * SecretState is what the destination Secret holds, as the front end found it:
@@ -49,4 +61,8 @@ export interface TokenFacts {
   readonly revokedAt?: Date;
   /** terminating: the namespace is being deleted; only settling and revoking may happen. */
   readonly terminating?: boolean;
+  /** rotateRequest is a rotate-now request not yet acted on. */
+  readonly rotateRequest?: RotateRequest;
+  /** paused: nothing is issued, rotated or repaired; revocation still happens. */
+  readonly paused?: boolean;
 }

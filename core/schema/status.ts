@@ -22,7 +22,7 @@ export const tokenRecordSchema = z.object({
 /** historyEntrySchema is one retired token in the short history. */
 export const historyEntrySchema = tokenRecordSchema.extend({
   retiredAt: z.string(),
-  reason: z.enum(['Rotated', 'Changed', 'Repaired', 'Revoked', 'Lost']),
+  reason: z.enum(['Rotated', 'Changed', 'Repaired', 'Revoked', 'Lost', 'Requested', 'Leaked']),
 });
 
 /** storefrontTokenStatusSchema is the observed state of one StorefrontToken. */
@@ -36,6 +36,10 @@ export const storefrontTokenStatusSchema = z.object({
   }),
   renewAt: field(z.string().optional(), { description: 'When the next rotation is due (RFC 3339).', computed: true }),
   revokedAt: field(z.string().optional(), { description: 'When the token was revoked (RFC 3339).', computed: true }),
+  lastRotateRequest: field(z.string().optional(), {
+    description: 'The last `sftoken.dev/rotate` annotation value acted on; a different value rotates the token once more.',
+    computed: true,
+  }),
   history: field(z.array(historyEntrySchema).max(10).optional(), { description: 'The last retired tokens, newest first.', computed: true }),
   warnings: field(z.array(z.string()).optional(), { description: 'Things that work but deserve attention, e.g. a token usable from any origin.', computed: true }),
 });

@@ -160,6 +160,7 @@ function stateOf(object: StorefrontTokenObject): DurableState {
     ...(s.current === undefined ? {} : { current: rec(s.current) }),
     ...(s.previous === undefined ? {} : { previous: { ...rec(s.previous), revokeAt: s.previous.revokeAt, retired: 'Rotated' as const } }),
     ...(s.revokedAt === undefined ? {} : { revokedAt: s.revokedAt }),
+    ...(s.lastRotateRequest === undefined ? {} : { rotated: s.lastRotateRequest }),
     history: (s.history ?? []).map((h) => ({ ...rec(h), retiredAt: h.retiredAt, reason: h.reason })),
     notes: [],
   };

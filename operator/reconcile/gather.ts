@@ -11,7 +11,7 @@ import type { ConnectionResolver, ResolvedConnection } from '../connections/reso
 import { foundOf } from './destination.js';
 import type { Informer } from '../runtime/informer.js';
 import type { KubeClient, KubeObject, SecretObject } from '../../kube/index.js';
-import { keyOf, stateSecretName } from '../names.js';
+import { keyOf, PausedAnnotation, RevokePreviousNowAnnotation, RotateAnnotation, stateSecretName } from '../names.js';
 import { secretPath } from '../../kube/index.js';
 import type { ObservationCache } from './observations.js';
 import type { StorefrontTokenObject } from '../objects.js';
@@ -100,8 +100,20 @@ export async function gather(deps: GatherDeps, object: StorefrontTokenObject, op
     ...(observation === undefined ? {} : { observation }),
     secret,
     terminating: mayWrite && (await namespaceTerminating(deps, namespace)),
+    ...requestsOf(object),
   });
   return { key, token, spec, warnings: validation.warnings.map((w) => `${formatPath(w.path)} ${w.message}`), capabilities, connection, stored, destination, facts };
+}
+
+// The user's requests ride on annotations, so `kubectl annotate` (or
+// `sftoken rotate`) makes them without touching the spec GitOps owns.
+function requestsOf(object: StorefrontTokenObject): { rotateRequest?: { value: string; revokePreviousNow: boolean }; paused?: boolean } {
+  const annotations = object.metadata.annotations ?? {};
+  const rotate = annotations[RotateAnnotation];
+  return {
+    ...(rotate === undefined || rotate === '' ? {} : { rotateRequest: { value: rotate, revokePreviousNow: annotations[RevokePreviousNowAnnotation] === 'true' } }),
+    ...(annotations[PausedAnnotation] === 'true' ? { paused: true } : {}),
+  };
 }
 
 // A deletion seen stays true; a live answer is re-asked soon, since the

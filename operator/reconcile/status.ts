@@ -89,6 +89,7 @@ export function buildStatus(input: StatusInput): StorefrontTokenStatus {
     ...(state.previous === undefined ? {} : { previous: { ...record(state.previous), revokeAt: state.previous.revokeAt } }),
     ...(input.renewAt === undefined || state.revokedAt !== undefined ? {} : { renewAt: input.renewAt.toISOString() }),
     ...(state.revokedAt === undefined ? {} : { revokedAt: state.revokedAt }),
+    ...(state.rotated === undefined ? {} : { lastRotateRequest: state.rotated }),
     ...(state.history.length === 0 ? {} : { history: state.history.slice(0, 10) }),
     ...(input.warnings.length === 0 ? {} : { warnings: [...input.warnings] }),
   };
