@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the chart's test tools from the Go module proxy into a cache outside
 # the repository, keyed by Helm version and a hash of the Go modules' inputs:
-# `helm` (helm.sh/helm/v3, test/helm) and `promql-check` (Prometheus's own
-# PromQL parser, test/helm/promql, for the chart's alert rules). A warm cache
-# makes this a no-op. Progress goes to stderr; the last line on stdout is the
-# directory holding both binaries.
+# `helm` (helm.sh/helm/v3, test/helm) and `promql-check` (test/helm/promql:
+# Prometheus's own PromQL parser and engine for the chart's alert rules, and
+# the Prometheus Operator's API types for its ServiceMonitor and
+# PrometheusRule). A warm cache makes this a no-op. Progress goes to stderr;
+# the last line on stdout is the directory holding both binaries.
 #
 # Environment:
 #   SFTOKEN_HELM_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/storefront-token/helm)

@@ -6,7 +6,7 @@ import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js
 import { DeployNamespace, deployFiles, staleFiles } from '../../scripts/generate-deploy.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { useControlPlane, type TestControlPlane } from '../controlplane/use-control-plane.js';
-import { applyObjects, chartDir, helm, ofKind, render, repoRoot, setArgs, toolsDir } from './helm.js';
+import { applyObjects, chartDir, helm, ofKind, render, repoRoot, runTool, setArgs, toolsDir } from './helm.js';
 
 // The chart as a user meets it: `helm lint`, `helm template` for each mode,
 // the values it refuses, the CRDs (crds/ itself) and deploy/ kept in step, and
@@ -128,6 +128,31 @@ describe('helm template', () => {
   });
 });
 
+describe('ServiceMonitor and PrometheusRule', () => {
+  // The control plane has no monitoring.coreos.com CRDs; the Prometheus Operator's own Go
+  // types (strict decoding: unknown fields and wrong types are errors) check them instead.
+  const check = async (objects: unknown[]): Promise<string[]> => {
+    const res = await runTool('promql-check', ['monitoring'], { input: JSON.stringify(objects) });
+    expect(res.code, res.stderr).toBe(0);
+    return JSON.parse(res.stdout) as string[];
+  };
+
+  it.each([
+    { mode: 'cluster mode', values: monitoring },
+    { mode: 'namespaced mode', values: { ...monitoring, ...namespaced } },
+  ])('decode into the Prometheus Operator\'s types: $mode', async ({ values }) => {
+    const objects = (await render('storefront-token', DeployNamespace, values)).filter((o) => o.apiVersion === 'monitoring.coreos.com/v1');
+    expect(objects.map((o) => o.kind).sort()).toEqual(['PrometheusRule', 'ServiceMonitor']);
+    expect(await check(objects)).toEqual([]);
+  });
+
+  it('a misspelt field is refused (the check can fail)', async () => {
+    const [monitor] = ofKind(await render('storefront-token', DeployNamespace, monitoring), 'ServiceMonitor') as (KubeObject & { spec: Record<string, unknown> })[];
+    const { podTargetLabels, ...rest } = monitor?.spec ?? {};
+    expect(await check([{ ...monitor, spec: { ...rest, podTargetLabel: podTargetLabels } }])).toEqual([expect.stringContaining('unknown field "podTargetLabel"')]);
+  });
+});
+
 describe('helm template against the API server', () => {
   let cp: TestControlPlane;
   let kube: KubeClient;
@@ -137,8 +162,8 @@ describe('helm template against the API server', () => {
     kube = new KubeClient(loadKubeConfig(cp.kubeconfigPath));
   }, 900_000);
 
-  // The Prometheus Operator's CRDs are not on the control plane, so the
-  // ServiceMonitor and PrometheusRule are checked by alerts.test.ts instead.
+  // The Prometheus Operator's CRDs are not on the control plane: the
+  // ServiceMonitor and PrometheusRule are checked against its Go types above.
   it.each([
     { mode: 'cluster mode', watch: 0 },
     { mode: 'namespaced mode', watch: 2 },

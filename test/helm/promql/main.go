@@ -4,6 +4,8 @@
 // stdin it writes, for each, the parse error or the metric names and label
 // matchers its selectors use. Given `eval` as its argument and an evalRequest
 // on stdin, it evaluates each expression over /metrics scrapes (eval.go).
+// Given `monitoring` and a JSON array of ServiceMonitor and PrometheusRule
+// objects, it lists what the Prometheus Operator's types refuse (monitoring.go).
 package main
 
 import (
@@ -46,6 +48,15 @@ func main() {
 			os.Exit(1)
 		}
 		write(res)
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "monitoring" {
+		var objects []json.RawMessage
+		if err := json.NewDecoder(os.Stdin).Decode(&objects); err != nil {
+			fmt.Fprintf(os.Stderr, "promql-check monitoring: stdin must be a JSON array of objects: %v\n", err)
+			os.Exit(2)
+		}
+		write(checkMonitoring(objects))
 		return
 	}
 	var exprs []string
