@@ -17,7 +17,7 @@ export type Decision =
   | { readonly action: 'revoke'; readonly reason: 'Revoked'; readonly message: string }
   | { readonly action: 'retractSecret'; readonly reason: 'Revoked'; readonly message: string }
   | { readonly action: 'blocked'; readonly reason: 'SecretNotOwned'; readonly message: string }
-  | { readonly action: 'wait'; readonly reason: 'Ready' | 'Revoked' | 'Terminating'; readonly message: string; readonly until?: Date };
+  | { readonly action: 'wait'; readonly reason: 'Ready' | 'Revoked' | 'Terminating' | 'Paused'; readonly message: string; readonly until?: Date };
 
 type Check = (facts: TokenFacts) => Decision | undefined;
 
@@ -28,6 +28,7 @@ type Check = (facts: TokenFacts) => Decision | undefined;
  * end overlaps.
  */
 const checks: readonly Check[] = [
+  paused, // the user paused it: nothing but revocation happens
   inDoubtCreate, // a lost create response must be settled before anything else is issued
   revocation, // revoked: true wins over every repair and renewal
   foreignSecret, // never overwrite a Secret this token does not own
@@ -63,6 +64,13 @@ function atMostTwo(facts: TokenFacts, decision: Decision): Decision {
 function answering(facts: TokenFacts, decision: Decision): Decision {
   if (decision.action !== 'issue' || facts.rotateRequest === undefined) return decision;
   return { ...decision, request: facts.rotateRequest.value };
+}
+
+// Pause stops issuing, rotating, repairing and settling; it never stops a
+// revocation (revoked: true, or deletion with Revoke, decided as revoked).
+function paused(facts: TokenFacts): Decision | undefined {
+  if (facts.paused !== true || facts.spec.revoked) return undefined;
+  return { action: 'wait', reason: 'Paused', message: 'Reconciling is paused by sftoken.dev/paused: nothing is issued, rotated or repaired until it is removed; revocation and deletion still run' };
 }
 
 function inDoubtCreate(facts: TokenFacts): Decision | undefined {

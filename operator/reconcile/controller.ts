@@ -82,7 +82,7 @@ async function reconcileLive(deps: ControllerDeps, initial: StorefrontTokenObjec
       deps.log.info({ token: g.key, action: decision.action, reason: decision.reason }, decision.message);
       continue;
     }
-    await writeStatus(deps, object, g.stored.state, outcomeOf(decision), { gathered: g, decision });
+    await writeStatus(deps, object, g.stored.state, outcomeOf(decision, g), { gathered: g, decision });
     if (result.retryMs !== undefined) return result.retryMs;
     return nextLook(deps, g, decision);
   }
@@ -101,9 +101,15 @@ function nextLook(deps: ControllerDeps, g: Gathered, decision: Decision): number
   return Math.max(0, Math.min(...times) - now);
 }
 
-function outcomeOf(decision: Decision): Outcome {
+function outcomeOf(decision: Decision, g?: Gathered): Outcome {
   switch (decision.action) {
     case 'wait':
+      if (decision.reason === 'Paused') {
+        // Paused is not a failure of the token: Ready tells whether what is published still works.
+        const current = g?.facts.current;
+        const works = current !== undefined && g?.facts.secret === 'current' && !['revoked', 'expired', 'missing'].includes(current.observation.state);
+        return { ready: works, reason: works ? 'Ready' : 'Paused', message: works ? 'Token issued and delivered; reconciling is paused' : decision.message, error: { reason: 'Paused', message: decision.message } };
+      }
       return decision.reason === 'Ready'
         ? { ready: true, reason: 'Ready', message: decision.message }
         : { ready: false, reason: decision.reason, message: decision.message };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../core/secret.js';
-import type { KubeObject } from '../../kube/index.js';
+import { secretPath, type KubeObject } from '../../kube/index.js';
 import { tokenPath } from '../../operator/names.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
 import type { Sandbox } from '../../sandbox/index.js';
@@ -146,9 +146,59 @@ const cases: { name: string; reason: string; run: (ctx: Ctx) => Promise<void> }[
       expect((await token(ns))?.status?.history?.[0]).toMatchObject({ fingerprint: next, reason: 'Leaked' });
     },
   },
+  {
+    name: 'PausedNoRepair',
+    reason: 'sftoken.dev/paused stops repair and rotation (Synced=False, Paused); removing it catches up; revoked: true still revokes',
+    async run({ ns }) {
+      await applyIn(cluster, ns, example('10m'));
+      const first = await waitReady(cluster, ns, name);
+      const old = first.status?.current?.fingerprint ?? '';
+      await annotate(ns, { 'sftoken.dev/paused': 'true' });
+      const paused = await waitFor('Synced=False Paused', async () => {
+        const t = await token(ns);
+        return condition(t, 'Synced')?.reason === 'Paused' ? t : undefined;
+      });
+      expect(condition(paused, 'Synced')?.status).toBe('False');
+      expect(condition(paused, 'Ready')?.status, 'what is published still works').toBe('True');
+      const count = issued();
+      await cluster.kube.send('DELETE', secretPath(ns, secretName));
+      await annotate(ns, { 'sftoken.dev/rotate': 'while-paused' });
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await getSecret(cluster, ns, secretName), 'not repaired while paused').toBeUndefined();
+      expect(issued(), 'not rotated while paused').toBe(count);
+      const still = await token(ns);
+      expect(condition(still, 'Synced')?.reason).toBe('Paused');
+      expect(condition(still, 'Ready')?.status, 'Secret gone: not Ready').toBe('False');
+      // Unpaused: the Secret comes back and the request made meanwhile is acted on.
+      await annotate(ns, { 'sftoken.dev/paused': null });
+      const resumed = await acted(ns, 'while-paused');
+      expect(resumed.status?.previous?.fingerprint).toBe(old);
+      expect(await published(ns)).toBe(resumed.status?.current?.fingerprint);
+      expect(condition(resumed, 'Synced')?.status).toBe('True');
+      // Paused again, revoked: true still revokes both tokens.
+      await annotate(ns, { 'sftoken.dev/paused': 'true' });
+      await cluster.kube.mergePatch(tokenPath(ns, name), { spec: { revoked: true } });
+      await waitFor('revoked while paused', async () => condition(await token(ns), 'Revoked')?.status === 'True');
+      expect(stateOf(old)).toBe('revoked');
+      expect(stateOf(resumed.status?.current?.fingerprint ?? '')).toBe('revoked');
+    },
+  },
+  {
+    name: 'PausedDeletionRevokes',
+    reason: 'deleting a paused token with deletionPolicy Revoke still revokes it',
+    async run({ ns }) {
+      await applyIn(cluster, ns, example('10m'));
+      const first = await waitReady(cluster, ns, name);
+      await annotate(ns, { 'sftoken.dev/paused': 'true' });
+      await waitFor('paused', async () => condition(await token(ns), 'Synced')?.reason === 'Paused');
+      await cluster.kube.send('DELETE', tokenPath(ns, name));
+      await waitFor('token gone', async () => (await token(ns)) === undefined);
+      expect(stateOf(first.status?.current?.fingerprint ?? '')).toBe('revoked');
+    },
+  },
 ];
 
-describe('operator: rotate now and leak response', () => {
+describe('operator: rotate now, leak response, pause', () => {
   it.each(cases)('$name: $reason', async ({ run: body, name: row }) => {
     const ns = await freshNamespace(cluster.cp.kubeConfig(), `op-${row.toLowerCase().slice(0, 20)}`);
     const { operator, captured } = await startOperatorIn(cluster, ns, { pollIntervalMs: 1000 });
