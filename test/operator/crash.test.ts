@@ -146,6 +146,35 @@ describe('crash safety', () => {
     await assertConverged(s, ns, r, step);
   }, 120_000);
 
+  // Rotate now (sftoken.dev/rotate) and leak response (with
+  // sftoken.dev/revoke-previous-now): a crash at any step neither loses the
+  // request nor acts on it twice, and a leaked token is still revoked at
+  // once (overlap 10m would otherwise keep it) after the restart.
+  const requestCases = (['Requested', 'Leaked'] as const).flatMap((kind) => rotateSteps.map((step) => ({ kind, step, reason: `a SIGKILL ${step} answers the request exactly once${kind === 'Leaked' ? ' and still revokes the leaked token at once' : ''}` })));
+  it.each(requestCases)('rotate now ($kind): cloudflare killed $step', async ({ kind, step }) => {
+    const r = resources.cloudflare;
+    const s = await newSandbox();
+    const ns = await freshNamespace(cluster.cp.kubeConfig(), `crash-${kind.toLowerCase()}`);
+    const overlap = kind === 'Leaked' ? '10m' : '1s';
+    await applyIn(cluster, ns, objectsFor(r, s, (spec) => ({ ...spec, rotation: { overlap } })));
+    const first = await settled(cluster, ns, r, readyWithoutPrevious);
+    await first.kill('SIGTERM');
+    const old = (await getToken(cluster, ns, r.name))?.status?.current?.fingerprint ?? '';
+    const sample = watchMax(s, 'cloudflare');
+    await cluster.kube.mergePatch(tokenPath(ns, r.name), { metadata: { annotations: { 'sftoken.dev/rotate': 'r1', ...(kind === 'Leaked' ? { 'sftoken.dev/revoke-previous-now': 'true' } : {}) } } });
+    await killedAt(cluster, ns, step);
+    const op = await settled(cluster, ns, r, (t) => readyWithoutPrevious(t) && t?.status?.lastRotateRequest === 'r1' && t.status.history?.[0]?.fingerprint === old);
+    const issued = s.inventory('cloudflare').length;
+    await new Promise((res) => setTimeout(res, 1500));
+    await op.kill('SIGTERM');
+    const t = await getToken(cluster, ns, r.name);
+    expect(t?.status?.history?.map((h) => h.reason), 'one rotation, for the request').toEqual([kind]);
+    expect(t?.status?.current?.fingerprint).not.toBe(old);
+    expect(s.inventory('cloudflare').length, 'nothing issued after the request was answered').toBe(issued);
+    expect(sample.stop(), 'never more than two active tokens').toBeLessThanOrEqual(2);
+    await assertConverged(s, ns, r, step);
+  }, 120_000);
+
   const revokeSteps: CrashStep[] = ['afterRevoke', 'afterRevokeRecord'];
   const revokeCases = (['bigcommerce', 'cloudflare', 'wizcommerce', 'avvyr'] as const).flatMap((platform) =>
     revokeSteps.map((step) => ({ platform, step, reason: `a SIGKILL ${step} still ends revoked, Secret emptied, nothing reissued` })));
