@@ -1240,6 +1240,188 @@ export class StorefrontTokenLifetimeOutputReference extends cdktf.ComplexObject 
     return this._ttl;
   }
 }
+export interface StorefrontTokenRotationWindows {
+  /**
+  * Weekdays (UTC) on which the window opens: Mon, Tue, Wed, Thu, Fri, Sat, Sun. Every day when omitted.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#days StorefrontToken#days}
+  */
+  readonly days?: string[];
+  /**
+  * Hour (UTC, 0-24) at which the window closes; at or before startHour, it closes that hour the next day.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#end_hour StorefrontToken#end_hour}
+  */
+  readonly endHour: number;
+  /**
+  * Hour (UTC, 0-23) at which the window opens.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#start_hour StorefrontToken#start_hour}
+  */
+  readonly startHour: number;
+}
+
+export function storefrontTokenRotationWindowsToTerraform(struct?: StorefrontTokenRotationWindows | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    days: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.days),
+    end_hour: cdktf.numberToTerraform(struct!.endHour),
+    start_hour: cdktf.numberToTerraform(struct!.startHour),
+  }
+}
+
+
+export function storefrontTokenRotationWindowsToHclTerraform(struct?: StorefrontTokenRotationWindows | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    days: {
+      value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.days),
+      isBlock: false,
+      type: "list",
+      storageClassType: "stringList",
+    },
+    end_hour: {
+      value: cdktf.numberToHclTerraform(struct!.endHour),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    start_hour: {
+      value: cdktf.numberToHclTerraform(struct!.startHour),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class StorefrontTokenRotationWindowsOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): StorefrontTokenRotationWindows | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._days !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.days = this._days;
+    }
+    if (this._endHour !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.endHour = this._endHour;
+    }
+    if (this._startHour !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.startHour = this._startHour;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: StorefrontTokenRotationWindows | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._days = undefined;
+      this._endHour = undefined;
+      this._startHour = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._days = value.days;
+      this._endHour = value.endHour;
+      this._startHour = value.startHour;
+    }
+  }
+
+  // days - computed: false, optional: true, required: false
+  private _days?: string[]; 
+  public get days() {
+    return this.getListAttribute('days');
+  }
+  public set days(value: string[]) {
+    this._days = value;
+  }
+  public resetDays() {
+    this._days = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get daysInput() {
+    return this._days;
+  }
+
+  // end_hour - computed: false, optional: false, required: true
+  private _endHour?: number; 
+  public get endHour() {
+    return this.getNumberAttribute('end_hour');
+  }
+  public set endHour(value: number) {
+    this._endHour = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get endHourInput() {
+    return this._endHour;
+  }
+
+  // start_hour - computed: false, optional: false, required: true
+  private _startHour?: number; 
+  public get startHour() {
+    return this.getNumberAttribute('start_hour');
+  }
+  public set startHour(value: number) {
+    this._startHour = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get startHourInput() {
+    return this._startHour;
+  }
+}
+
+export class StorefrontTokenRotationWindowsList extends cdktf.ComplexList {
+  public internalValue? : StorefrontTokenRotationWindows[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): StorefrontTokenRotationWindowsOutputReference {
+    return new StorefrontTokenRotationWindowsOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
 export interface StorefrontTokenRotation {
   /**
   * How long the previous token stays valid after the new one is published, so running consumers can pick it up. Defaults to `"10m"`.
@@ -1253,6 +1435,12 @@ export interface StorefrontTokenRotation {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#renew_before StorefrontToken#renew_before}
   */
   readonly renewBefore?: string;
+  /**
+  * Renewal windows (UTC): routine renewals wait for the next window; once less than half of renewBefore remains before expiry, the token is renewed at once, window or not. Renew-now requests, repairs and changes never wait.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#windows StorefrontToken#windows}
+  */
+  readonly windows?: StorefrontTokenRotationWindows[] | cdktf.IResolvable;
 }
 
 export function storefrontTokenRotationToTerraform(struct?: StorefrontTokenRotation | cdktf.IResolvable): any {
@@ -1263,6 +1451,7 @@ export function storefrontTokenRotationToTerraform(struct?: StorefrontTokenRotat
   return {
     overlap: cdktf.stringToTerraform(struct!.overlap),
     renew_before: cdktf.stringToTerraform(struct!.renewBefore),
+    windows: cdktf.listMapper(storefrontTokenRotationWindowsToTerraform, false)(struct!.windows),
   }
 }
 
@@ -1284,6 +1473,12 @@ export function storefrontTokenRotationToHclTerraform(struct?: StorefrontTokenRo
       isBlock: false,
       type: "simple",
       storageClassType: "string",
+    },
+    windows: {
+      value: cdktf.listMapperHcl(storefrontTokenRotationWindowsToHclTerraform, false)(struct!.windows),
+      isBlock: true,
+      type: "list",
+      storageClassType: "StorefrontTokenRotationWindowsList",
     },
   };
 
@@ -1317,6 +1512,10 @@ export class StorefrontTokenRotationOutputReference extends cdktf.ComplexObject 
       hasAnyValues = true;
       internalValueResult.renewBefore = this._renewBefore;
     }
+    if (this._windows?.internalValue !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.windows = this._windows?.internalValue;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -1326,6 +1525,7 @@ export class StorefrontTokenRotationOutputReference extends cdktf.ComplexObject 
       this.resolvableValue = undefined;
       this._overlap = undefined;
       this._renewBefore = undefined;
+      this._windows.internalValue = undefined;
     }
     else if (cdktf.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
@@ -1336,6 +1536,7 @@ export class StorefrontTokenRotationOutputReference extends cdktf.ComplexObject 
       this.resolvableValue = undefined;
       this._overlap = value.overlap;
       this._renewBefore = value.renewBefore;
+      this._windows.internalValue = value.windows;
     }
   }
 
@@ -1369,6 +1570,22 @@ export class StorefrontTokenRotationOutputReference extends cdktf.ComplexObject 
   // Temporarily expose input value. Use with caution.
   public get renewBeforeInput() {
     return this._renewBefore;
+  }
+
+  // windows - computed: false, optional: true, required: false
+  private _windows = new StorefrontTokenRotationWindowsList(this, "windows", false);
+  public get windows() {
+    return this._windows;
+  }
+  public putWindows(value: StorefrontTokenRotationWindows[] | cdktf.IResolvable) {
+    this._windows.internalValue = value;
+  }
+  public resetWindows() {
+    this._windows.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get windowsInput() {
+    return this._windows.internalValue;
   }
 }
 export interface StorefrontTokenSecretKeys {

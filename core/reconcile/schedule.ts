@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Capabilities } from '../contract/capabilities.js';
 import { parseDuration } from '../schema/duration.js';
-import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
+import { weekdays, type StorefrontTokenSpec } from '../schema/storefront-token.js';
+
+/** A RenewalWindow is a weekly span (UTC hours) in which routine renewals may happen. */
+export interface RenewalWindow {
+  readonly days?: readonly (typeof weekdays)[number][] | undefined;
+  readonly startHour: number;
+  readonly endHour: number;
+}
 
 /** A Schedule is when a token issued now expires and when it should be renewed. */
 export interface Schedule {
@@ -11,6 +18,8 @@ export interface Schedule {
   readonly renewBeforeMs?: number;
   /** overlapMs is how long the previous token stays valid after the new one is published. */
   readonly overlapMs: number;
+  /** windows are when routine renewals may happen; any time when absent. */
+  readonly windows?: readonly RenewalWindow[];
 }
 
 /**
@@ -20,11 +29,12 @@ export interface Schedule {
  */
 export function scheduleFor(spec: StorefrontTokenSpec, caps: Capabilities, now: Date): Schedule {
   const overlapMs = (parseDuration(spec.rotation?.overlap ?? '10m') ?? 600) * 1000;
+  const windows = spec.rotation?.windows === undefined ? {} : { windows: spec.rotation.windows };
   const lifetime = resolveLifetimeSeconds(spec, caps, now);
-  if (lifetime === undefined) return { overlapMs };
+  if (lifetime === undefined) return { overlapMs, ...windows };
   const expiresAt = spec.lifetime?.expiresAt !== undefined ? new Date(spec.lifetime.expiresAt) : new Date(now.getTime() + lifetime * 1000);
   const renewBefore = spec.rotation?.renewBefore === undefined ? lifetime / 3 : parseDuration(spec.rotation.renewBefore) ?? lifetime / 3;
-  return { expiresAt, renewBeforeMs: renewBefore * 1000, overlapMs };
+  return { expiresAt, renewBeforeMs: renewBefore * 1000, overlapMs, ...windows };
 }
 
 /** JITTER_FRACTION is how much of the renew-before window renewals are spread over. */
@@ -41,7 +51,33 @@ export const JITTER_FRACTION = 0.1;
  */
 export function renewAt(expiresAt: Date | undefined, schedule: Schedule, identity: string): Date | undefined {
   if (expiresAt === undefined || schedule.renewBeforeMs === undefined) return undefined;
-  return new Date(expiresAt.getTime() - schedule.renewBeforeMs + Math.floor(jitterOf(identity) * schedule.renewBeforeMs * JITTER_FRACTION));
+  const due = expiresAt.getTime() - schedule.renewBeforeMs + Math.floor(jitterOf(identity) * schedule.renewBeforeMs * JITTER_FRACTION);
+  if (schedule.windows === undefined || schedule.windows.length === 0) return new Date(due);
+  // Outside the windows a renewal waits for the next one, but never past the
+  // point where only half the renew-before window remains: then it is urgent.
+  const urgent = Math.max(due, expiresAt.getTime() - schedule.renewBeforeMs / 2);
+  return new Date(Math.min(nextOpen(due, schedule.windows) ?? urgent, urgent));
+}
+
+const HourMs = 3_600_000;
+
+/** inWindow tells whether a time (ms) falls inside any of the windows. */
+export function inWindow(t: number, windows: readonly RenewalWindow[]): boolean {
+  const at = new Date(t);
+  const hour = at.getUTCHours();
+  const today = weekdays[at.getUTCDay()] ?? 'Sun';
+  const yesterday = weekdays[(at.getUTCDay() + 6) % 7] ?? 'Sat';
+  const on = (w: RenewalWindow, day: string): boolean => w.days === undefined || w.days.some((d) => d === day);
+  return windows.some((w) => w.startHour < w.endHour
+    ? on(w, today) && hour >= w.startHour && hour < w.endHour
+    : (on(w, today) && hour >= w.startHour) || (on(w, yesterday) && hour < w.endHour));
+}
+
+/** nextOpen is the first time at or after t (ms) inside a window, within eight days. */
+export function nextOpen(t: number, windows: readonly RenewalWindow[]): number | undefined {
+  if (inWindow(t, windows)) return t;
+  for (let h = Math.ceil(t / HourMs) * HourMs; h <= t + 8 * 24 * HourMs; h += HourMs) if (inWindow(h, windows)) return h;
+  return undefined;
 }
 
 /** jitterOf maps an identity to a fixed fraction in [0, 1). */

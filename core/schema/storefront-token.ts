@@ -46,6 +46,20 @@ export const lifetimeSchema = admit(z.strictObject({
   }
 }), [{ rule: 'has(self.ttl) != has(self.expiresAt)', message: 'must set exactly one of ttl or expiresAt' }]);
 
+/** weekdays are the days a renewal window names, in UTC. */
+export const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** renewalWindowSchema is a weekly time span (UTC) in which routine renewals may happen. */
+export const renewalWindowSchema = z.strictObject({
+  days: field(z.array(z.enum(weekdays)).min(1).max(7).optional(), {
+    description: 'Weekdays (UTC) on which the window opens: Mon, Tue, Wed, Thu, Fri, Sat, Sun. Every day when omitted.',
+  }),
+  startHour: field(z.number().int().min(0).max(23), { description: 'Hour (UTC, 0-23) at which the window opens.' }),
+  endHour: field(z.number().int().min(0).max(24), {
+    description: 'Hour (UTC, 0-24) at which the window closes; at or before startHour, it closes that hour the next day.',
+  }),
+});
+
 /** rotationSchema says when a token is renewed and how long the previous one stays valid. */
 export const rotationSchema = z.strictObject({
   renewBefore: field(durationSchema.optional(), {
@@ -54,6 +68,9 @@ export const rotationSchema = z.strictObject({
   }),
   overlap: field(durationSchema.default('10m'), {
     description: 'How long the previous token stays valid after the new one is published, so running consumers can pick it up.',
+  }),
+  windows: field(z.array(renewalWindowSchema).min(1).max(14).optional(), {
+    description: 'Renewal windows (UTC): routine renewals wait for the next window; once less than half of renewBefore remains before expiry, the token is renewed at once, window or not. Renew-now requests, repairs and changes never wait.',
   }),
 });
 

@@ -196,6 +196,24 @@ const cases: { name: string; reason: string; run: (ctx: Ctx) => Promise<void> }[
       expect(stateOf(first.status?.current?.fingerprint ?? '')).toBe('revoked');
     },
   },
+  {
+    name: 'RenewalWindow',
+    reason: 'with rotation.windows, status.renewAt is the next window opening after the renewal falls due, not the due time itself',
+    async run({ ns }) {
+      // Due 8h to 9.6h after issue (40h before a 48h expiry, plus jitter); urgent at 28h; the one-hour daily window opens 15 to 16h after now.
+      const hour = (new Date().getUTCHours() + 16) % 24;
+      await applyIn(cluster, ns, exampleObjects('cloudflare', sandbox.url).map((o) => (o.kind === 'StorefrontToken'
+        ? { ...o, spec: { ...(o['spec'] as Record<string, unknown>), lifetime: { ttl: '48h' }, rotation: { renewBefore: '40h', windows: [{ startHour: hour, endHour: hour + 1 }] } } }
+        : o)));
+      const t = await waitReady(cluster, ns, name);
+      const renewAt = new Date(t.status?.renewAt ?? '');
+      const issuedAt = Date.parse(t.status?.current?.issuedAt ?? '');
+      expect(renewAt.getUTCHours()).toBe(hour);
+      expect(renewAt.getUTCMinutes()).toBe(0);
+      expect(renewAt.getTime() - issuedAt).toBeGreaterThan(12 * 3_600_000);
+      expect(renewAt.getTime() - issuedAt).toBeLessThan(17 * 3_600_000);
+    },
+  },
 ];
 
 describe('operator: rotate now, leak response, pause', () => {
