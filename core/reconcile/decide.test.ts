@@ -57,6 +57,7 @@ describe('decide', () => {
     { name: 'paused: no first issue', reason: 'a paused new resource issues nothing', facts: facts({ spec: spec(avvyrInput), secret: 'missing', paused: true }), want: { action: 'wait', reason: 'Paused' } },
     { name: 'paused: revoked still revokes', reason: 'pause never stops revoked: true (nor deletion with Revoke, decided as revoked)', facts: facts({ spec: spec(avvyrInput, { revoked: true }), current: avvyrCurrent, paused: true }), want: { action: 'revoke' } },
     { name: 'paused: revocation settles an in-doubt create', reason: 'revoking a paused token still settles what may exist first', facts: facts({ spec: spec(avvyrInput, { revoked: true }), pendingCreate: { idempotencyKey: 'k', reason: 'Initial' }, paused: true }), want: { action: 'resolveInDoubt' } },
+    { name: 'rotate now in a terminating namespace', reason: 'nothing is issued into a namespace being deleted', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, terminating: true, rotateRequest: { value: 'r1', revokePreviousNow: true } }), want: { action: 'wait', reason: 'Terminating' } },
     { name: 'overlap running', reason: 'wait for the overlap to end', facts: facts({ spec: spec(avvyrInput), current: avvyrCurrent, previous: { record, revokeAt: hours(1) } }), want: { action: 'wait', until: hours(1) } },
   ];
   it.each(cases)('$name: $reason', ({ facts: input, want }) => {

@@ -90,7 +90,9 @@ export async function gather(deps: GatherDeps, object: StorefrontTokenObject, op
   const observation = state.current === undefined || state.revokedAt !== undefined ? undefined : await observe(deps, key, connection, state.current, now);
   const secret = classifySecret(foundOf(destination, token.uid), spec, state);
   // Only a step that would write into the namespace needs to know whether it is going away.
-  const mayWrite = !spec.revoked && (state.current === undefined || secret !== 'current' || observation?.state !== 'active');
+  const requests = requestsOf(object);
+  const rotating = requests.rotateRequest !== undefined && requests.rotateRequest.value !== state.rotated;
+  const mayWrite = !spec.revoked && (state.current === undefined || secret !== 'current' || observation?.state !== 'active' || rotating);
   const facts: TokenFacts = factsOf({
     spec,
     name: spec.displayName ?? name,
@@ -100,7 +102,7 @@ export async function gather(deps: GatherDeps, object: StorefrontTokenObject, op
     ...(observation === undefined ? {} : { observation }),
     secret,
     terminating: mayWrite && (await namespaceTerminating(deps, namespace)),
-    ...requestsOf(object),
+    ...requests,
   });
   return { key, token, spec, warnings: validation.warnings.map((w) => `${formatPath(w.path)} ${w.message}`), capabilities, connection, stored, destination, facts };
 }
