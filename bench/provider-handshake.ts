@@ -1,12 +1,15 @@
 // Benchmark: provider process start to go-plugin handshake line (what every
-// Terraform phase pays 3-4 times), bundled vs unbundled, with AutoMTLS on as
-// Terraform runs it. Usage: npx tsx bench/provider-handshake.ts [runs]
+// Terraform phase pays 3-4 times): the standalone executable a release ships
+// beside the repository's launcher, bundled vs unbundled, with AutoMTLS on as
+// Terraform runs it. Variants take turns run by run, so a busy machine slows
+// them alike. Usage: npx tsx bench/provider-handshake.ts [runs]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProvider } from '../provider/tooling/build.js';
+import { buildStandalone, hostPlatform } from '../provider/tooling/sea.js';
 import { createServerCertificate } from '../provider/plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../provider/plugin/handshake.js';
 
@@ -43,6 +46,9 @@ const out = mkdtempSync(join(tmpdir(), 'sftoken-bench-'));
 try {
   process.stderr.write('building bundle...\n');
   const built = await buildProvider({ entry, outDir: out });
+  const host = hostPlatform();
+  process.stderr.write('building the standalone executable (cached by its inputs)...\n');
+  const [standalone] = host === undefined ? [] : await buildStandalone({ entry, platforms: [host] });
   const client = await createServerCertificate();
   const env = {
     PATH: process.env.PATH,
@@ -51,22 +57,20 @@ try {
     PLUGIN_CLIENT_CERT: client.certPem,
   };
   const variants: { name: string; command: string; args: string[] }[] = [
+    ...(standalone === undefined ? [] : [{ name: `standalone executable (${standalone.platform}, ${(standalone.size / 1e6).toFixed(0)} MB, node SEA + code cache)`, command: standalone.path, args: [] }]),
     { name: 'bundled (sh launcher -> code cache -> bundle)', command: built.launcherPath, args: [] },
     { name: 'bundled (node bundle.cjs directly, no code cache)', command: process.execPath, args: [built.bundlePath] },
     { name: 'unbundled (node --import tsx provider/main.ts)', command: process.execPath, args: ['--import', tsxLoader, entry] },
   ];
-  const results: string[] = [];
-  for (const variant of variants) {
-    const samples: number[] = [];
-    await timeToHandshake(variant.command, variant.args, env); // warm the OS file cache
-    for (let i = 0; i < runs; i++) {
-      samples.push(await timeToHandshake(variant.command, variant.args, env));
-      process.stderr.write(`\r${variant.name}: ${i + 1}/${runs}`);
-    }
-    process.stderr.write('\n');
-    results.push(`${variant.name}: ${stats(samples)}`);
+  const samples = variants.map(() => [] as number[]);
+  for (const variant of variants) await timeToHandshake(variant.command, variant.args, env); // warm the OS file cache
+  for (let i = 0; i < runs; i++) {
+    for (const [v, variant] of variants.entries()) samples[v]?.push(await timeToHandshake(variant.command, variant.args, env));
+    process.stderr.write(`\rrun ${i + 1}/${runs}`);
   }
-  console.log(`start-to-handshake (AutoMTLS on, node ${process.version}, ${String(runs)} runs each)`);
+  process.stderr.write('\n');
+  const results = variants.map((variant, v) => `${variant.name}: ${stats(samples[v] ?? [])}`);
+  console.log(`start-to-handshake (AutoMTLS on, node ${process.version}, ${String(runs)} runs each, interleaved)`);
   for (const line of results) console.log(`  ${line}`);
 } finally {
   rmSync(out, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, linkSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BuiltProvider } from './build.js';
 import { writeLauncher } from './build.js';
@@ -54,22 +54,64 @@ export function installProvider(options: InstallOptions): InstalledProvider {
   cpSync(options.built.loaderPath, loaderPath);
   cpSync(options.built.protoDir, join(runtime, 'proto'), { recursive: true });
 
+  return writeMirror(root, version, options.devOverrides === true, (dir, name) => {
+    writeLauncher(join(dir, name), bundlePath, loaderPath);
+  });
+}
+
+/** StandaloneInstallOptions says which standalone executable to install and where. */
+export interface StandaloneInstallOptions {
+  /** executable is a standalone provider for this machine (provider/tooling/sea.ts). */
+  readonly executable: string;
+  /** root receives `mirror/` and the CLI config file. */
+  readonly root: string;
+  /** version to install as. @default "0.1.0" */
+  readonly version?: string;
+  /** devOverrides also adds a dev_overrides entry. @default false */
+  readonly devOverrides?: boolean;
+}
+
+/**
+ * installStandalone lays out the same filesystem mirror and CLI config as
+ * installProvider with the standalone executable, the file a release ships,
+ * in place of the launcher. The executable is hard-linked when it can be
+ * (it is ~100 MB), symlinked across file systems; engines follow both.
+ */
+export function installStandalone(options: StandaloneInstallOptions): InstalledProvider {
+  const version = options.version ?? '0.1.0';
+  return writeMirror(resolve(options.root), version, options.devOverrides === true, (dir, name) => {
+    const target = join(dir, name);
+    rmSync(target, { force: true });
+    try {
+      linkSync(options.executable, target);
+    } catch {
+      try {
+        symlinkSync(resolve(options.executable), target);
+      } catch {
+        copyFileSync(options.executable, target);
+      }
+    }
+  });
+}
+
+// Writes <root>/mirror/<host>/storefront-token/sftoken/<version>/<os_arch>/ for
+// both registry hosts (place puts the executable there) and the CLI config.
+function writeMirror(root: string, version: string, devOverrides: boolean, place: (dir: string, name: string) => void): InstalledProvider {
   const mirrorDir = join(root, 'mirror');
   const platform = enginePlatform();
   let overrideDir = '';
   for (const host of REGISTRY_HOSTS) {
-    // Only the launcher may live here: engines run the first file named terraform-provider-<type>*.
+    // Only the executable may live here: engines run the first file named terraform-provider-<type>*.
     const dir = join(mirrorDir, host, PROVIDER_NAMESPACE, PROVIDER_TYPE, version, platform);
     mkdirSync(dir, { recursive: true });
-    writeLauncher(join(dir, `terraform-provider-${PROVIDER_TYPE}_v${version}`), bundlePath, loaderPath);
+    place(dir, `terraform-provider-${PROVIDER_TYPE}_v${version}`);
     overrideDir = dir;
   }
 
   const patterns = REGISTRY_HOSTS.map((h) => `"${h}/${PROVIDER_NAMESPACE}/*"`).join(', ');
-  const overrides =
-    options.devOverrides === true
-      ? `  dev_overrides {\n${REGISTRY_HOSTS.map((h) => `    "${h}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}" = ${JSON.stringify(overrideDir)}\n`).join('')}  }\n`
-      : '';
+  const overrides = devOverrides
+    ? `  dev_overrides {\n${REGISTRY_HOSTS.map((h) => `    "${h}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}" = ${JSON.stringify(overrideDir)}\n`).join('')}  }\n`
+    : '';
   const cliConfigPath = join(root, 'terraform.rc');
   writeFileSync(
     cliConfigPath,

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderError } from '../errors.js';
-import { PROVIDER_NAMESPACE, PROVIDER_TYPE } from './install.js';
+import { PROVIDER_NAMESPACE, PROVIDER_TYPE, REGISTRY_HOSTS } from './install.js';
 import { buildStandalone, STANDALONE_PLATFORMS, type StandaloneExecutable, type StandaloneOptions, type StandalonePlatform } from './sea.js';
-import { packageHashV1, readZip, sha256File, writeZip } from './zip.js';
+import { packageHashV1, sha256File, writeZip } from './zip.js';
 
 // `npm run release:provider`: the provider release in the layout the public
 // registries, `terraform providers mirror` and goreleaser use, so any
@@ -135,12 +136,16 @@ export async function buildRelease(options: ReleaseOptions = {}): Promise<Releas
   }
 }
 
+function zipRecipe(): string {
+  return createHash('sha256').update(readFileSync(fileURLToPath(new URL('./zip.ts', import.meta.url)))).digest('hex').slice(0, 12);
+}
+
 async function archive(exe: StandaloneExecutable, dir: string, prefix: string, version: string): Promise<ReleaseArchive> {
   const [os = '', arch = ''] = exe.platform.split('_');
   const filename = `${prefix}_${exe.platform}.zip`;
   const executable = `terraform-provider-${PROVIDER_TYPE}_v${version}`;
-  // Same executable and name, same bytes: the zip is cached beside the executable.
-  const cached = join(dirname(exe.path), filename);
+  // Same executable, name and zip.ts, same bytes: the zip is cached beside the executable.
+  const cached = join(dirname(exe.path), `${filename}.${zipRecipe()}`);
   if (!existsSync(cached)) {
     const tmp = `${cached}.${String(process.pid)}.tmp`;
     await writeZip(tmp, [{ name: executable, data: await readFile(exe.path), mode: 0o755 }]);
@@ -149,35 +154,6 @@ async function archive(exe: StandaloneExecutable, dir: string, prefix: string, v
   await copyFile(cached, join(dir, filename));
   const path = join(dir, filename);
   return { platform: exe.platform, os, arch, filename, sha256: await sha256File(path), h1: await packageHashV1(path), executable, executableSize: exe.size, codeCache: exe.codeCache };
-}
-
-/** readRelease reads a release directory back (e.g. dist/release) from its SHA256SUMS and public key. */
-export async function readRelease(dir: string): Promise<Release> {
-  const files = await readdir(dir);
-  const shasums = files.find((f) => f.endsWith('_SHA256SUMS'));
-  const match = shasums === undefined ? null : new RegExp(`^terraform-provider-${PROVIDER_TYPE}_(.+)_SHA256SUMS$`).exec(shasums);
-  if (shasums === undefined || match?.[1] === undefined) throw new ProviderError('ERR_INSTALL', `${dir} holds no terraform-provider-${PROVIDER_TYPE}_<version>_SHA256SUMS`);
-  const version = match[1];
-  const prefix = `terraform-provider-${PROVIDER_TYPE}_${version}`;
-  const archives: ReleaseArchive[] = [];
-  for (const line of (await readFile(join(dir, shasums), 'utf8')).split('\n')) {
-    const [sha256 = '', filename = ''] = line.split(/\s+/);
-    const platform = filename.slice(prefix.length + 1, -'.zip'.length);
-    if (!filename.endsWith('.zip') || !(STANDALONE_PLATFORMS as readonly string[]).includes(platform)) continue;
-    const [entry] = await readZip(join(dir, filename));
-    const [os = '', arch = ''] = platform.split('_');
-    archives.push({ platform: platform as StandalonePlatform, os, arch, filename, sha256, h1: await packageHashV1(join(dir, filename)), executable: entry?.name ?? '', executableSize: entry?.data.length ?? 0, codeCache: true });
-  }
-  const publicKey = `${prefix}_signing-key.asc`;
-  const publicKeyArmor = await readFile(join(dir, publicKey), 'utf8');
-  const home = await mkdtemp(join(tmpdir(), 'sftoken-gpg-'));
-  try {
-    await gpg(home, ['--import', join(dir, publicKey)]);
-    const keyId = (await keyFingerprint(home, '', false)).slice(-16);
-    return { dir, version, archives, shasums, signature: `${shasums}.sig`, manifest: `${prefix}_manifest.json`, publicKey, keyId, publicKeyArmor };
-  } finally {
-    await dropGnupgHome(home);
-  }
 }
 
 /**
@@ -196,10 +172,10 @@ export async function dropGnupgHome(gnupgHome: string): Promise<void> {
   await rm(gnupgHome, { recursive: true, force: true });
 }
 
-async function keyFingerprint(gnupgHome: string, who: string, secret = true): Promise<string> {
-  const listing = await gpg(gnupgHome, ['--with-colons', secret ? '--list-secret-keys' : '--list-keys', ...(who === '' ? [] : [who])]);
+async function keyFingerprint(gnupgHome: string, who: string): Promise<string> {
+  const listing = await gpg(gnupgHome, ['--with-colons', '--list-secret-keys', who]);
   const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(listing)?.[1];
-  if (fpr === undefined) throw new ProviderError('ERR_INSTALL', `gpg has no ${secret ? 'secret ' : ''}key ${who} in ${gnupgHome}`);
+  if (fpr === undefined) throw new ProviderError('ERR_INSTALL', `gpg has no secret key ${who} in ${gnupgHome}`);
   return fpr;
 }
 
@@ -305,11 +281,12 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
 }
 
 function usage(): string {
-  return `usage: npm run release:provider -- [--out DIR] [--version V] [--platform OS_ARCH]... [--registry-url URL] [--mirror]
+  return `usage: npm run release:provider -- [--out DIR] [--version V] [--platform OS_ARCH]... [--registry-url URL [--registry-dir D]] [--mirror [--mirror-dir D]]
   Builds terraform-provider-${PROVIDER_TYPE} for ${STANDALONE_PLATFORMS.join(', ')} into DIR (default dist/release).
   Signs SHA256SUMS with SFTOKEN_RELEASE_GPG_KEY from GNUPGHOME (default ~/.gnupg); without it, with a key
-  generated for this release only. --registry-url also writes DIR/registry/ (provider registry protocol,
-  served at URL); --mirror writes DIR/mirror/ (provider network mirror protocol).
+  generated for this release only. --registry-url also writes DIR/registry/ or D (provider registry protocol,
+  served at URL); --mirror writes DIR/mirror/ or D (provider network mirror protocol, for both default registry
+  hosts). An existing D keeps the versions it already serves.
 `;
 }
 
@@ -336,8 +313,10 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     ...(keyId === undefined || keyId === '' ? {} : { signing: { gnupgHome: process.env.GNUPGHOME ?? join(process.env.HOME ?? '', '.gnupg'), keyId } }),
   });
   const registryUrl = value('--registry-url');
-  if (registryUrl !== undefined) await writeRegistry(release, { dir: join(release.dir, 'registry'), baseUrl: registryUrl });
-  if (args.includes('--mirror')) await writeNetworkMirror(release, { dir: join(release.dir, 'mirror') });
+  // An existing site folder (--registry-dir, --mirror-dir) keeps its other versions: the new one is merged in.
+  if (registryUrl !== undefined) await writeRegistry(release, { dir: resolve(value('--registry-dir') ?? join(release.dir, 'registry')), baseUrl: registryUrl });
+  // Both default hosts: `storefront-token/sftoken` means registry.terraform.io to Terraform and registry.opentofu.org to OpenTofu.
+  if (args.includes('--mirror')) for (const hostname of REGISTRY_HOSTS) await writeNetworkMirror(release, { dir: resolve(value('--mirror-dir') ?? join(release.dir, 'mirror')), hostname });
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   const lines = [
     `release ${release.version} in ${relative(process.cwd(), release.dir) || '.'} (${((performance.now() - started) / 1000).toFixed(1)} s), signed by ${release.keyId}`,

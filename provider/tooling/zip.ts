@@ -31,7 +31,8 @@ export async function writeZip(path: string, entries: readonly ZipEntry[]): Prom
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data, { level: 9 });
+    // Level 6: level 9 takes about three times as long on the 100 MB executable for 0.4% less.
+    const compressed = deflateRawSync(entry.data, { level: 6 });
     const crc = crc32(entry.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

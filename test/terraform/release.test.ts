@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerCertificate } from '../../provider/plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/plugin/handshake.js';
 import { resolveEngines, type Engine } from '../../provider/tooling/engines.js';
-import { buildRelease, dropGnupgHome, generateSigningKey, writeRegistry, type Release } from '../../provider/tooling/release.js';
+import { REGISTRY_HOSTS } from '../../provider/tooling/install.js';
+import { buildRelease, dropGnupgHome, generateSigningKey, writeNetworkMirror, writeRegistry, type Release } from '../../provider/tooling/release.js';
 import { hostPlatform, standaloneCommand } from '../../provider/tooling/sea.js';
 import { readZip, sha256File } from '../../provider/tooling/zip.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
@@ -173,14 +174,14 @@ describe.each(engines)('the release installed from a provider registry by $name 
     return join(dir, '.terraform', 'providers', site.host, 'storefront-token', 'sftoken', release.version, host, `terraform-provider-sftoken_v${release.version}`);
   }
 
-  function workspace(name: string, site: StaticSite, body = ''): { dir: string; run: (args: readonly string[]) => Promise<RunResult> } {
+  function workspace(name: string, site: StaticSite, body = '', source = `${site.host}/storefront-token/sftoken`, cliConfig = join(root, 'empty.tfrc')): { dir: string; run: (args: readonly string[]) => Promise<RunResult> } {
     const dir = join(root, `${engine.name}-${name}`);
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'main.tf'),
       `terraform {
   required_providers {
-    sftoken = { source = "${site.host}/storefront-token/sftoken", version = "${release.version}" }
+    sftoken = { source = "${source}", version = "${release.version}" }
   }
 }
 provider "sftoken" {
@@ -192,7 +193,7 @@ ${body}`,
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: dir,
       SSL_CERT_FILE: join(root, 'ca.pem'),
-      TF_CLI_CONFIG_FILE: join(root, 'empty.tfrc'),
+      TF_CLI_CONFIG_FILE: cliConfig,
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
       TF_INPUT: '0',
@@ -293,5 +294,25 @@ resource "sftoken_storefront_token" "av" {
     expect(init.code, all(init)).toBe(1);
     expect(all(init)).toMatch(/signature|authenticat/i);
     expect(existsSync(installedPath(ws.dir, site)), 'nothing was installed').toBe(false);
+  });
+
+  it('init installs the release from a provider network mirror, checked against the h1 hash it lists', async () => {
+    const dir = join(root, `mirror-${engine.name}`);
+    mkdirSync(dir);
+    const site = await serveDirectory(dir, tls);
+    sites.push(site);
+    for (const hostname of REGISTRY_HOSTS) await writeNetworkMirror(release, { dir: join(dir, 'providers'), hostname });
+    const patterns = REGISTRY_HOSTS.map((h) => `"${h}/storefront-token/*"`).join(', ');
+    const cliConfig = join(root, `mirror-${engine.name}.tfrc`);
+    writeFileSync(cliConfig, `provider_installation {\n  network_mirror {\n    url     = "${site.url}/providers/"\n    include = [${patterns}]\n  }\n  direct { exclude = [${patterns}] }\n}\n`);
+    const ws = workspace('mirror', site, '', 'storefront-token/sftoken', cliConfig);
+    const init = await ws.run(['init', '-input=false']);
+    expect(init.code, all(init)).toBe(0);
+    const defaultHost = engine.name === 'tofu' ? 'registry.opentofu.org' : 'registry.terraform.io';
+    expect(site.requests).toContain(`GET /providers/${defaultHost}/storefront-token/sftoken/${release.version}.json 200`);
+    const archive = release.archives.find((a) => a.platform === host);
+    expect(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8')).toContain(`"${archive?.h1 ?? 'h1:?'}"`);
+    const installed = join(ws.dir, '.terraform', 'providers', defaultHost, 'storefront-token', 'sftoken', release.version, host, `terraform-provider-sftoken_v${release.version}`);
+    expect(existsSync(installed), installed).toBe(true);
   });
 });

@@ -4,30 +4,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { buildProvider, type BuiltProvider } from '../../provider/tooling/build.js';
-import { installProvider, type InstalledProvider } from '../../provider/tooling/install.js';
+import { installStandalone, type InstalledProvider } from '../../provider/tooling/install.js';
+import { buildStandalone, hostPlatform } from '../../provider/tooling/sea.js';
 import type { Engine } from '../../provider/tooling/engines.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
 
 // Helpers for the sftoken_storefront_token end-to-end tests: the real
-// provider bundle installed into a temp filesystem mirror, workspaces whose
+// provider, as the standalone executable a release ships, installed into a
+// temp filesystem mirror, workspaces whose
 // environment points the provider at the sandbox and the control plane, and
 // probes of the sandbox's token-use endpoints.
 
 /** RealProvider is the production provider built and installed like a user gets it. */
 export interface RealProvider {
   readonly root: string;
-  readonly built: BuiltProvider;
+  /** executable is the standalone executable (in the build cache; hard-linked into the mirror). */
+  readonly executable: string;
   readonly installed: InstalledProvider;
 }
 
-/** prepareRealProvider bundles provider/main.ts and installs it into a temp mirror. */
+/**
+ * prepareRealProvider builds the standalone executable of provider/main.ts
+ * for this machine (cached by its inputs: the release's build, one platform)
+ * and installs it into a temp mirror, so the tests run what a user installs.
+ */
 export async function prepareRealProvider(): Promise<RealProvider> {
   const root = mkdtempSync(join(tmpdir(), 'sftoken-token-e2e-'));
-  const built = await buildProvider({ outDir: join(root, 'build') });
-  return { root, built, installed: installProvider({ built, root: join(root, 'install') }) };
+  const platform = hostPlatform();
+  if (platform === undefined) throw new Error(`no standalone executable for ${process.platform} ${process.arch}`);
+  const [standalone] = await buildStandalone({ platforms: [platform], log: () => undefined });
+  if (standalone === undefined) throw new Error('buildStandalone returned no executable');
+  return { root, executable: standalone.path, installed: installStandalone({ executable: standalone.path, root: join(root, 'install') }) };
 }
 
 /** sandboxEnv is the SFTOKEN_* environment that points every platform block at the sandbox. */
