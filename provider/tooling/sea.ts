@@ -128,6 +128,12 @@ export async function buildStandalone(options: StandaloneOptions = {}): Promise<
   const host = hostPlatform();
   if (host === undefined) throw new ProviderError('ERR_INSTALL', `standalone executables are built on linux x64 or arm64, not ${process.platform} ${process.arch}`);
   await mkdir(cacheDir, { recursive: true });
+  // A killed build leaves its scratch (two executables' worth): clear those older than an hour.
+  for (const entry of await readdir(cacheDir)) {
+    if (!entry.startsWith('build-')) continue;
+    const age = await stat(join(cacheDir, entry)).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 3_600_000) await rm(join(cacheDir, entry), { recursive: true, force: true });
+  }
   const scratch = await mkdtemp(join(cacheDir, 'build-'));
   try {
     const bundlePath = join(scratch, 'provider.cjs');
@@ -139,34 +145,69 @@ export async function buildStandalone(options: StandaloneOptions = {}): Promise<
       const runnable = platform === host || emulator !== undefined;
       const key = sha256([recipeFingerprint(), bundle, NODE_BINARIES[platform].integrity, POSTJECT.integrity, runnable ? 'warm' : 'cold']).slice(0, 32);
       const exe = join(cacheDir, platform, key, 'terraform-provider');
-      if (existsSync(exe)) {
+      const unlock = existsSync(exe) ? undefined : await lockBuild(join(cacheDir, 'locks', `${platform}-${key}`), exe);
+      if (unlock === undefined) {
         results.push({ platform, path: exe, size: (await stat(exe)).size, key, cached: true, codeCache: runnable });
         continue;
       }
-      const started = performance.now();
-      const nodeBinary = await nodeFor(platform, cacheDir, log);
-      const hostNode = await nodeFor(host, cacheDir, log);
-      const work = join(scratch, platform);
-      await mkdir(work, { recursive: true });
-      const cachePath = runnable ? await warmCodeCache(nodeBinary, bundlePath, join(work, 'provider.v8cache'), emulator) : undefined;
-      const blob = await seaBlob(hostNode, bundlePath, cachePath, work);
-      const built = join(work, 'terraform-provider');
-      await copyFile(nodeBinary, built);
-      await chmod(built, 0o755);
-      await inject(await postjectApi(cacheDir, log), built, blob);
-      // Into the cache by rename, so a concurrent build never sees half a file;
-      // older keys of the platform go (each is about 100 MB).
-      const platformDir = join(cacheDir, platform);
-      await mkdir(join(platformDir, key), { recursive: true });
-      await rename(built, exe);
-      for (const old of await readdir(platformDir)) if (old !== key) await rm(join(platformDir, old), { recursive: true, force: true });
-      const size = (await stat(exe)).size;
-      log(`${platform}: built in ${((performance.now() - started) / 1000).toFixed(1)} s (${(size / 1e6).toFixed(1)} MB${runnable ? ', warm code cache' : ', no code cache: its node cannot run here'})`);
-      results.push({ platform, path: exe, size, key, cached: false, codeCache: runnable });
+      try {
+        const started = performance.now();
+        const nodeBinary = await nodeFor(platform, cacheDir, log);
+        const hostNode = await nodeFor(host, cacheDir, log);
+        const work = join(scratch, platform);
+        await mkdir(work, { recursive: true });
+        const cachePath = runnable ? await warmCodeCache(nodeBinary, bundlePath, join(work, 'provider.v8cache'), emulator) : undefined;
+        const blob = await seaBlob(hostNode, bundlePath, cachePath, work);
+        const built = join(work, 'terraform-provider');
+        await copyFile(nodeBinary, built);
+        await chmod(built, 0o755);
+        await inject(await postjectApi(cacheDir, log), built, blob);
+        // Into the cache by rename, so a concurrent build never sees half a file;
+        // older keys of the platform go (each is about 100 MB).
+        const platformDir = join(cacheDir, platform);
+        await mkdir(join(platformDir, key), { recursive: true });
+        await rename(built, exe);
+        await keepOnly(platformDir, key);
+        const size = (await stat(exe)).size;
+        log(`${platform}: built in ${((performance.now() - started) / 1000).toFixed(1)} s (${(size / 1e6).toFixed(1)} MB${runnable ? ', warm code cache' : ', no code cache: its node cannot run here'})`);
+        results.push({ platform, path: exe, size, key, cached: false, codeCache: runnable });
+      } finally {
+        await unlock();
+      }
     }
     return results;
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function keepOnly(dir: string, keep: string): Promise<void> {
+  for (const entry of await readdir(dir)) if (entry !== keep) await rm(join(dir, entry), { recursive: true, force: true });
+}
+
+/**
+ * lockBuild lets one process build a key while others (test files starting
+ * together) wait for its executable instead of building it again. It returns
+ * the unlock function, or undefined when the executable appeared meanwhile.
+ * A lock older than ten minutes is a crashed build's, and is taken over.
+ */
+async function lockBuild(lock: string, exe: string): Promise<(() => Promise<void>) | undefined> {
+  await mkdir(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(lock);
+      const unlock = (): Promise<void> => rm(lock, { recursive: true, force: true });
+      // The holder we waited for has just finished: its executable is ours.
+      if (!existsSync(exe)) return unlock;
+      await unlock();
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (existsSync(exe)) return undefined;
+    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 600_000) await rm(lock, { recursive: true, force: true });
+    else await new Promise((wake) => setTimeout(wake, 250));
   }
 }
 
