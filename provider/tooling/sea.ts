@@ -87,7 +87,7 @@ export interface StandaloneOptions {
   readonly log?: (line: string) => void;
 }
 
-/** StandaloneExecutable is one built executable in the cache (copy it; never change it in place). */
+/** StandaloneExecutable is one built executable in the cache (copy or link it; never change it in place). */
 export interface StandaloneExecutable {
   readonly platform: StandalonePlatform;
   /** path of the executable in the cache. */
@@ -137,15 +137,19 @@ export async function buildStandalone(options: StandaloneOptions = {}): Promise<
   const scratch = await mkdtemp(join(cacheDir, 'build-'));
   try {
     const bundlePath = join(scratch, 'provider.cjs');
-    await bundleForStandalone(resolve(options.entry ?? join(providerDir, 'main.ts')), bundlePath);
+    const entry = resolve(options.entry ?? join(providerDir, 'main.ts'));
+    await bundleForStandalone(entry, bundlePath);
+    // One slot per entry, so another entry's executable (a test provider) does not evict the real one's.
+    const slot = entry === join(providerDir, 'main.ts') ? 'provider' : `entry-${sha256([entry]).slice(0, 12)}`;
     const bundle = await readFile(bundlePath);
     const results: StandaloneExecutable[] = [];
     for (const platform of platforms) {
       const emulator = platform === host || options.emulate === false ? undefined : await findEmulator(platform, cacheDir, log);
       const runnable = platform === host || emulator !== undefined;
       const key = sha256([recipeFingerprint(), bundle, NODE_BINARIES[platform].integrity, POSTJECT.integrity, runnable ? 'warm' : 'cold']).slice(0, 32);
-      const exe = join(cacheDir, platform, key, 'terraform-provider');
-      const unlock = existsSync(exe) ? undefined : await lockBuild(join(cacheDir, 'locks', `${platform}-${key}`), exe);
+      const platformDir = join(cacheDir, platform, slot);
+      const exe = join(platformDir, key, 'terraform-provider');
+      const unlock = existsSync(exe) ? undefined : await lockBuild(join(cacheDir, 'locks', `${platform}-${slot}-${key}`), exe);
       if (unlock === undefined) {
         results.push({ platform, path: exe, size: (await stat(exe)).size, key, cached: true, codeCache: runnable });
         continue;
@@ -164,7 +168,6 @@ export async function buildStandalone(options: StandaloneOptions = {}): Promise<
         await inject(await postjectApi(cacheDir, log), built, blob);
         // Into the cache by rename, so a concurrent build never sees half a file;
         // older keys of the platform go (each is about 100 MB).
-        const platformDir = join(cacheDir, platform);
         await mkdir(join(platformDir, key), { recursive: true });
         await rename(built, exe);
         await keepOnly(platformDir, key);
