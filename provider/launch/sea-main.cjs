@@ -22,6 +22,10 @@ try {
 }
 const filename = process.execPath;
 const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+if (process.env.SFTOKEN_CODE_CACHE_REPORT === '1') {
+  // For the release test: a rejected cache (another V8, other flags) still works, only slower, so it must be asked for.
+  process.stderr.write(`sftoken code cache: ${cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'accepted'}\n`);
+}
 const mod = new Module(filename, null);
 mod.filename = filename;
 // The bundle needs only Node's built-in modules, which SEA's require loads.

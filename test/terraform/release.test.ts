@@ -79,12 +79,12 @@ function corrupt(path: string): Buffer {
   return bytes;
 }
 
-function handshake(command: string, args: readonly string[], cwd: string): Promise<{ line: string; stderr: string }> {
+function handshake(command: string, args: readonly string[], cwd: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<{ line: string; stderr: string }> {
   return createServerCertificate().then(
     (client) =>
       new Promise((resolve, reject) => {
         // No PATH at all: the executable must not need a node (or anything else) from the machine.
-        const env = { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: client.certPem };
+        const env = { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: client.certPem, ...extraEnv };
         const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
@@ -131,8 +131,9 @@ describe('the release files', () => {
     symlinkSync(renamed, linked);
     try {
       for (const path of [copied, renamed, linked]) {
-        const { line, stderr } = await handshake(path, [], '/');
+        const { line, stderr } = await handshake(path, [], '/', { SFTOKEN_CODE_CACHE_REPORT: '1' });
         expect(line, `${path}: ${stderr}`).toMatch(/^1\|6\|unix\|\/.+\|grpc\|[A-Za-z0-9+/]{100,}$/);
+        expect(stderr, 'V8 takes the embedded code cache (else start-up is ~90 ms slower)').toContain('sftoken code cache: accepted');
       }
     } finally {
       rmSync(linked, { force: true });
@@ -150,8 +151,9 @@ describe('the release files', () => {
       // The release build fetches qemu whenever it can; without it the build said so and this is all we can say.
       expect.fail(`no qemu to run the ${platform} executable, so it is untested here`);
     }
-    const { line, stderr } = await handshake(command.command, command.args, '/');
+    const { line, stderr } = await handshake(command.command, command.args, '/', { SFTOKEN_CODE_CACHE_REPORT: '1' });
     expect(line, stderr).toMatch(/^1\|6\|unix\|\/.+\|grpc\|[A-Za-z0-9+/]{100,}$/);
+    expect(stderr, 'its code cache, written under the same emulation, is taken').toContain('sftoken code cache: accepted');
   }, 120_000);
 });
 
