@@ -62,6 +62,34 @@ const cases: { name: string; reason: string; run: (ctx: Ctx) => Promise<void> }[
     },
   },
   {
+    name: 'PlantedStateIgnored',
+    reason: 'a look-alike state Secret planted by someone else (labelled, but not controlled by the token) is never read or acted on',
+    async run({ ns }) {
+      await applyIn(cluster, ns, example('cloudflare'));
+      const victim = await waitReady(cluster, ns, 'edge-kv-reader');
+      const victimId = victim.status?.current?.id ?? '';
+      expect(victimId).not.toBe('');
+      // A second token's state name, planted first, claiming the victim's token as its own.
+      const planted = { current: { id: victimId, fingerprint: victim.status?.current?.fingerprint ?? '', issuedAt: '2026-12-01T00:00:00Z' }, history: [], notes: [] };
+      await cluster.kube.send('POST', secretPath(ns), {
+        metadata: { name: 'sftoken-state-intruder', labels: { 'app.kubernetes.io/managed-by': 'storefront-token', 'sftoken.dev/role': 'state', 'sftoken.dev/token': 'intruder' } },
+        type: 'sftoken.dev/state',
+        stringData: { state: JSON.stringify(planted) },
+      });
+      const intruder = example('cloudflare').filter((o) => o.kind === 'StorefrontToken').map((o) => ({ ...o, metadata: { ...o.metadata, name: 'intruder' }, spec: { ...(o['spec'] as Record<string, unknown>), revoked: true, secret: { name: 'intruder-token' } } }));
+      await applyIn(cluster, ns, intruder);
+      const t = await waitFor('StateSecretNotOwned', async () => {
+        const x = await token(ns, 'intruder');
+        return condition(x, 'Synced')?.reason === 'StateSecretNotOwned' ? x : undefined;
+      });
+      expect(condition(t, 'Synced')?.message).toContain('sftoken-state-intruder');
+      await new Promise((r) => setTimeout(r, 1000));
+      const state = sandbox.inventory('cloudflare').find((e) => victimId.endsWith(e.id))?.state;
+      expect(state, 'revoked: true on the intruder revoked nothing it named').toBe('active');
+      expect(condition(await token(ns, 'edge-kv-reader'), 'Ready')?.status).toBe('True');
+    },
+  },
+  {
     name: 'InvalidSpec',
     reason: 'a rule only the operator can check (an expiry already past) names the field and makes no platform call',
     async run({ ns }) {
