@@ -8,13 +8,15 @@ interface Resource {
   readonly namespaced: boolean;
 }
 
-// The kinds our manifests, examples and deploy files use; anything else is an error.
+// The kinds our manifests, examples, deploy files and chart use; anything else is an error.
 const resources: Readonly<Record<string, Resource>> = {
   'v1/Secret': { prefix: '/api/v1', plural: 'secrets', namespaced: true },
   'v1/Namespace': { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
   'v1/ServiceAccount': { prefix: '/api/v1', plural: 'serviceaccounts', namespaced: true },
   'v1/Service': { prefix: '/api/v1', plural: 'services', namespaced: true },
   'apps/v1/Deployment': { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
+  'policy/v1/PodDisruptionBudget': { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': { prefix: '/apis/apiextensions.k8s.io/v1', plural: 'customresourcedefinitions', namespaced: false },
   'rbac.authorization.k8s.io/v1/ClusterRole': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterroles', namespaced: false },
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings', namespaced: false },
   'rbac.authorization.k8s.io/v1/Role': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'roles', namespaced: true },

@@ -1,7 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments, parse, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { objectPath, parseManifests } from '../../cli/demo/manifests.js';
 import { KubeClient, loadKubeConfig, type KubeObject } from '../../kube/index.js';
 import type { TestControlPlane } from '../controlplane/use-control-plane.js';
 
@@ -50,39 +51,7 @@ export function setArgs(values: Readonly<Record<string, unknown>>): string[] {
 export async function render(release: string, namespace: string, values: Readonly<Record<string, unknown>> = {}): Promise<KubeObject[]> {
   const res = await helm(['template', release, chartDir, '--namespace', namespace, ...setArgs(values)]);
   if (res.code !== 0) throw new Error(`helm template failed: ${res.stderr}`);
-  return parseAllDocuments(res.stdout).map((d) => d.toJS() as KubeObject | null).filter((o): o is KubeObject => o !== null);
-}
-
-/** Kind locates one kind the chart renders: its REST prefix, plural, and whether it is namespaced. */
-interface Kind {
-  readonly prefix: string;
-  readonly plural: string;
-  readonly namespaced: boolean;
-}
-
-const kinds: Readonly<Record<string, Kind>> = {
-  'v1/Namespace': { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
-  'v1/ServiceAccount': { prefix: '/api/v1', plural: 'serviceaccounts', namespaced: true },
-  'v1/Service': { prefix: '/api/v1', plural: 'services', namespaced: true },
-  'v1/Secret': { prefix: '/api/v1', plural: 'secrets', namespaced: true },
-  'apps/v1/Deployment': { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
-  'policy/v1/PodDisruptionBudget': { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
-  'rbac.authorization.k8s.io/v1/ClusterRole': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterroles', namespaced: false },
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings', namespaced: false },
-  'rbac.authorization.k8s.io/v1/Role': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'roles', namespaced: true },
-  'rbac.authorization.k8s.io/v1/RoleBinding': { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'rolebindings', namespaced: true },
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': { prefix: '/apis/admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicies', namespaced: false },
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': { prefix: '/apis/admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicybindings', namespaced: false },
-  'apiextensions.k8s.io/v1/CustomResourceDefinition': { prefix: '/apis/apiextensions.k8s.io/v1', plural: 'customresourcedefinitions', namespaced: false },
-};
-
-/** objectPath is an object's REST path; throws for a kind the chart does not render. */
-export function objectPath(object: KubeObject): string {
-  const kind = kinds[`${object.apiVersion ?? ''}/${object.kind ?? ''}`];
-  if (kind === undefined) throw new Error(`no REST path known for ${object.apiVersion ?? ''}/${object.kind ?? ''}`);
-  const name = encodeURIComponent(object.metadata.name ?? '');
-  if (!kind.namespaced) return `${kind.prefix}/${kind.plural}/${name}`;
-  return `${kind.prefix}/namespaces/${object.metadata.namespace ?? 'default'}/${kind.plural}/${name}`;
+  return parseManifests(res.stdout);
 }
 
 /** applyObjects server-side-applies objects in order (dryRun: admitted and validated, nothing stored) and returns the answers. */
