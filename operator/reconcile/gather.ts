@@ -4,6 +4,7 @@ import { capabilityTable } from '../../core/platforms/registry.js';
 import { classifySecret } from '../../core/delivery/secret-content.js';
 import type { DurableToken } from '../../core/reconcile/durable-state.js';
 import type { TokenFacts } from '../../core/reconcile/facts.js';
+import { refOf } from '../../core/reconcile/execute.js';
 import { factsOf } from '../../core/reconcile/facts-of.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { formatPath, validateSpec } from '../../core/schema/validate.js';
@@ -160,8 +161,7 @@ async function observe(deps: GatherDeps, key: string, connection: ResolvedConnec
   if (!connection.gate.enter()) return fallback;
   let failure: unknown;
   try {
-    const ref = { ...(current.id === undefined ? {} : { id: current.id }), ...(current.value === undefined ? {} : { value: current.value }) };
-    const observation = await connection.client.observe(ref);
+    const observation = await connection.client.observe(refOf(current));
     deps.observations.remember(key, current.fingerprint, observation, now.getTime());
     return observation;
   } catch (error) {
