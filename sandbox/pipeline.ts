@@ -125,6 +125,8 @@ async function run(deps: PipelineDeps, platform: PlatformModule, op: Operation, 
   } else {
     reply = await op.handle(ctx);
   }
+  // With limits off there is no budget to announce (a 429 burst still looks like the real thing).
+  if (reply.status !== 429 && !platform.limiter.current().enabled) return reply;
   const rate = platform.rateLimitHeaders(reply.status === 429 ? { ...info, remaining: 0 } : info);
   return { ...reply, headers: { ...rate, ...reply.headers } };
 }

@@ -16,5 +16,12 @@ export const avvyrCapabilities: Capabilities = {
   nameMaxLength: 100,
   credentialKeys: ['apiKey'],
   defaultRequestsPerSecond: 10,
+  // Our API document's IETF-draft RateLimit-* headers, reset in seconds.
+  rateLimitHeaders: {
+    remaining: 'RateLimit-Remaining',
+    limit: 'RateLimit-Limit',
+    reset: [{ header: 'RateLimit-Reset', unit: 'seconds' }],
+    retryAfter: [{ header: 'Retry-After', unit: 'retryAfter' }],
+  },
   defaultBaseUrl: 'https://api.avvyr.com',
 };

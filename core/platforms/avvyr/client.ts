@@ -18,7 +18,7 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../http/http-client.
 import { parseAnswer } from '../http/protocol.js';
 import { specBlock } from '../http/spec-block.js';
 import { avvyrCapabilities } from './capabilities.js';
-import { avvyrTokenWire, readAvvyrError, readAvvyrRateLimit, type AvvyrTokenWire } from './wire.js';
+import { avvyrTokenWire, readAvvyrError, type AvvyrTokenWire } from './wire.js';
 
 type Block = NonNullable<StorefrontTokenSpec['avvyr']>;
 
@@ -38,7 +38,7 @@ export class AvvyrClient implements PlatformClient {
   constructor(connection: Connection, options: ConnectOptions & HttpTestHooks = {}) {
     this.#apiKey = requireCredential(connection, 'apiKey', 'avvyr');
     this.#http = connectHttp(
-      { platform: 'avvyr', capabilities: avvyrCapabilities, readRateLimit: readAvvyrRateLimit, readErrorMessage: readAvvyrError },
+      { platform: 'avvyr', capabilities: avvyrCapabilities, readErrorMessage: readAvvyrError },
       connection,
       options,
     );

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import type { ErrorMessageReader, RateLimitReader } from '../http/http-client.js';
-import { remainingIsZero, retryAfterHeader, secondsHeader } from '../http/retry-after.js';
-
-/**
- * readAvvyrRateLimit honours `Retry-After` on a 429, then `RateLimit-Reset`
- * (seconds until the window ends), also when `RateLimit-Remaining` is 0.
- */
-export const readAvvyrRateLimit: RateLimitReader = ({ status, headers }, nowMs) => {
-  const reset = (): number | undefined => secondsHeader(headers.get('ratelimit-reset'));
-  if (status === 429) return retryAfterHeader(headers.get('retry-after'), nowMs) ?? reset();
-  return remainingIsZero(headers.get('ratelimit-remaining')) ? reset() : undefined;
-};
+import type { ErrorMessageReader } from '../http/http-client.js';
 
 const errorSchema = z.looseObject({
   error: z.looseObject({

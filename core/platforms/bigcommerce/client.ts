@@ -8,7 +8,7 @@ import { parseAnswer } from '../http/protocol.js';
 import { specBlock } from '../http/spec-block.js';
 import { bigcommerceCapabilities } from './capabilities.js';
 import { observedFromClaims, readBigCommerceClaims } from './jwt.js';
-import { readBigCommerceError, readBigCommerceRateLimit } from './wire.js';
+import { readBigCommerceError } from './wire.js';
 
 const createdSchema = z.object({ data: z.object({ token: z.string().min(1) }) });
 
@@ -32,7 +32,7 @@ export class BigCommerceClient implements PlatformClient {
     this.#accessToken = requireCredential(connection, 'accessToken', 'bigcommerce');
     this.#now = options.now ?? Date.now;
     this.#http = connectHttp(
-      { platform: 'bigcommerce', capabilities: bigcommerceCapabilities, readRateLimit: readBigCommerceRateLimit, readErrorMessage: readBigCommerceError },
+      { platform: 'bigcommerce', capabilities: bigcommerceCapabilities, readErrorMessage: readBigCommerceError },
       connection,
       options,
     );

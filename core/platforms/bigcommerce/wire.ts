@@ -1,18 +1,5 @@
 import { z } from 'zod';
-import type { ErrorMessageReader, RateLimitReader } from '../http/http-client.js';
-import { millisecondsHeader, remainingIsZero, secondsHeader } from '../http/retry-after.js';
-
-/**
- * readBigCommerceRateLimit honours X-Rate-Limit-Time-Reset-Ms (the wait until
- * the 30-second quota refreshes) on a 429 or when X-Rate-Limit-Requests-Left
- * reaches 0; X-Retry-After (seconds) is the fallback. A 429 without headers
- * means platform load, and gets plain backoff.
- */
-export const readBigCommerceRateLimit: RateLimitReader = ({ status, headers }) => {
-  const exhausted = status === 429 || remainingIsZero(headers.get('x-rate-limit-requests-left'));
-  if (!exhausted) return undefined;
-  return millisecondsHeader(headers.get('x-rate-limit-time-reset-ms')) ?? secondsHeader(headers.get('x-retry-after'));
-};
+import type { ErrorMessageReader } from '../http/http-client.js';
 
 const errorSchema = z.looseObject({
   title: z.string().optional(),

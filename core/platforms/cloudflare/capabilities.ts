@@ -15,5 +15,15 @@ export const cloudflareCapabilities: Capabilities = {
   nameMaxLength: 120,
   credentialKeys: ['apiToken'],
   defaultRequestsPerSecond: 4,
+  // Answers carry x-ratelimit-remaining, but the reset only on a 429: we keep the pace and honour the 429's wait.
+  rateLimitHeaders: {
+    remaining: 'x-ratelimit-remaining',
+    limit: 'x-ratelimit-limit',
+    reset: [
+      { header: 'x-ratelimit-reset', unit: 'httpDate' },
+      { header: 'ratelimit-reset', unit: 'seconds' },
+    ],
+    retryAfter: [{ header: 'retry-after', unit: 'retryAfter' }],
+  },
   defaultBaseUrl: 'https://api.cloudflare.com/client/v4',
 };

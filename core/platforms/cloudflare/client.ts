@@ -22,7 +22,7 @@ import { cloudflareCapabilities } from './capabilities.js';
 import { markerOf, nameMarker, stripMarker, withMarker } from './name-marker.js';
 import { policiesFromWire, policiesToWire } from './policies.js';
 import { formatCloudflareTokenId, parseCloudflareTokenId, type CloudflareTokenId } from './token-id.js';
-import { cloudflareTokenWire, envelope, readCloudflareError, readCloudflareRateLimit, type CloudflareTokenWire } from './wire.js';
+import { cloudflareTokenWire, envelope, readCloudflareError, type CloudflareTokenWire } from './wire.js';
 
 type Block = NonNullable<StorefrontTokenSpec['cloudflare']>;
 
@@ -48,7 +48,7 @@ export class CloudflareClient implements PlatformClient {
     this.#apiToken = requireCredential(connection, 'apiToken', 'cloudflare');
     this.#now = options.now ?? Date.now;
     this.#http = connectHttp(
-      { platform: 'cloudflare', capabilities: cloudflareCapabilities, readRateLimit: readCloudflareRateLimit, readErrorMessage: readCloudflareError },
+      { platform: 'cloudflare', capabilities: cloudflareCapabilities, readErrorMessage: readCloudflareError },
       connection,
       options,
     );

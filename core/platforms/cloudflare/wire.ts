@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import type { ErrorMessageReader, RateLimitReader } from '../http/http-client.js';
-import { httpDateHeader, remainingIsZero, retryAfterHeader, secondsHeader } from '../http/retry-after.js';
-
-/**
- * readCloudflareRateLimit honours `retry-after` (seconds) on a 429, then
- * `x-ratelimit-reset` (an RFC 1123 date) or `RateLimit-Reset` (seconds);
- * a success with `x-ratelimit-remaining: 0` pauses until the reset if one is given.
- */
-export const readCloudflareRateLimit: RateLimitReader = ({ status, headers }, nowMs) => {
-  const reset = (): number | undefined => httpDateHeader(headers.get('x-ratelimit-reset'), nowMs) ?? secondsHeader(headers.get('ratelimit-reset'));
-  if (status === 429) return retryAfterHeader(headers.get('retry-after'), nowMs) ?? reset();
-  return remainingIsZero(headers.get('x-ratelimit-remaining')) ? reset() : undefined;
-};
+import type { ErrorMessageReader } from '../http/http-client.js';
 
 const failureSchema = z.looseObject({
   errors: z.array(z.looseObject({ code: z.number().optional(), message: z.string().optional() })).optional(),

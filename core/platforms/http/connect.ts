@@ -3,14 +3,13 @@ import type { SecretValue } from '../../secret.js';
 import type { ConnectOptions, Connection } from '../../contract/adapter.js';
 import type { Capabilities } from '../../contract/capabilities.js';
 import type { PlatformName } from '../../schema/platform.js';
-import { HttpClient, type ErrorMessageReader, type RateLimitReader } from './http-client.js';
+import { HttpClient, type ErrorMessageReader } from './http-client.js';
 import type { Sleep } from './sleep.js';
 
-/** PlatformHttp is what an adapter tells connectHttp about its platform's wire habits. */
+/** PlatformHttp is what an adapter tells connectHttp about its platform's wire habits (rate-limit headers are in its capabilities). */
 export interface PlatformHttp {
   readonly platform: PlatformName;
   readonly capabilities: Capabilities;
-  readonly readRateLimit: RateLimitReader;
   readonly readErrorMessage: ErrorMessageReader;
 }
 
@@ -26,7 +25,9 @@ export function connectHttp(platform: PlatformHttp, connection: Connection, opti
     platform: platform.platform,
     baseUrl: connection.baseUrl ?? platform.capabilities.defaultBaseUrl,
     requestsPerSecond: connection.requestsPerSecond ?? platform.capabilities.defaultRequestsPerSecond,
-    readRateLimit: platform.readRateLimit,
+    // A rate the user set is a ceiling; the platform's default pace only bridges until its headers speak.
+    paceAlways: connection.requestsPerSecond !== undefined,
+    rateLimitHeaders: platform.capabilities.rateLimitHeaders,
     readErrorMessage: platform.readErrorMessage,
     secrets: Object.values(connection.credentials),
     fetch: options.fetch,

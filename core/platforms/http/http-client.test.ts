@@ -3,7 +3,6 @@ import { isCoreError, type CoreError, type CoreErrorCode } from '../../errors.js
 import { SecretValue } from '../../secret.js';
 import type { PlatformCall } from '../../contract/adapter.js';
 import { HttpClient, type HttpClientOptions, type HttpRequest, type RetryPolicy } from './http-client.js';
-import { secondsHeader } from './retry-after.js';
 
 // A Step is one scripted answer of the fake fetch: a status (with headers and body) or a thrown error code.
 type Step = { status: number; headers?: Record<string, string>; body?: string } | { error: string };
@@ -32,7 +31,7 @@ function harness(script: Step[], options: Partial<HttpClientOptions> = {}): Harn
     platform: 'cloudflare',
     baseUrl: 'http://127.0.0.1:9/api/',
     requestsPerSecond: 1000,
-    readRateLimit: ({ status, headers }) => (status === 429 || headers.get('x-left') === '0' ? secondsHeader(headers.get('x-wait')) : undefined),
+    rateLimitHeaders: { remaining: 'x-left', reset: [{ header: 'x-wait', unit: 'seconds' }], retryAfter: [{ header: 'x-wait', unit: 'seconds' }] },
     readErrorMessage: (body) => (typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : undefined),
     secrets: [CREDENTIAL],
     fetch: fetch,
@@ -125,7 +124,7 @@ describe('HttpClient backoff', () => {
     const h = harness([{ status: 200, headers: { 'x-left': '0', 'x-wait': '3' } }, { status: 200 }]);
     await h.client.request(req('idempotent'));
     await h.client.request(req('idempotent'));
-    expect(h.waits).toEqual([3000]);
+    expect(h.waits, 'the next request waits for the reset, plus the 20 ms margin').toEqual([3020]);
   });
 
   it('gives up at once with RATE_LIMITED when the platform asks for longer than maxWaitMs', async () => {
@@ -162,7 +161,6 @@ describe('HttpClient timeouts and aborts', () => {
         platform: 'avvyr',
         baseUrl: 'http://127.0.0.1:9',
         requestsPerSecond: 1000,
-        readRateLimit: () => undefined,
         readErrorMessage: () => undefined,
         fetch: fetch,
         timeoutMs: 30,

@@ -3,12 +3,14 @@ import type { SecretValue } from '../../secret.js';
 import { baseUrlProblem } from '../../schema/base-url.js';
 import type { PlatformName } from '../../schema/platform.js';
 import type { PlatformCall } from '../../contract/adapter.js';
+import type { RateLimitHeaders } from '../../contract/capabilities.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { isRedirect, nextHop } from './redirect.js';
 import { redact } from './redact.js';
 import { abortedError, realSleep, type Sleep } from './sleep.js';
+import { RateLimiter } from './rate-limiter.js';
+import { readRateLimit } from './rate-reading.js';
 import { codeForStatus, createRejectedUnprocessed } from './status-code.js';
-import { TokenBucket } from './token-bucket.js';
 
 /**
  * RetryPolicy says what may be repeated after a failure:
@@ -51,14 +53,6 @@ export interface HttpResponse {
   readonly body: unknown;
 }
 
-/**
- * A RateLimitReader is the platform's knowledge of its own rate-limit
- * headers: given any response, it returns how long to hold back further
- * requests (ms), or undefined when the response says nothing about it. It is
- * consulted on every response, so a spent quota pauses us before the 429.
- */
-export type RateLimitReader = (response: { readonly status: number; readonly headers: Headers }, nowMs: number) => number | undefined;
-
 /** An ErrorMessageReader extracts the platform's own error text from an error body. */
 export type ErrorMessageReader = (body: unknown) => string | undefined;
 
@@ -66,8 +60,12 @@ export type ErrorMessageReader = (body: unknown) => string | undefined;
 export interface HttpClientOptions {
   readonly platform: PlatformName;
   readonly baseUrl: string;
+  /** requestsPerSecond is the pace while answers carry no budget. */
   readonly requestsPerSecond: number;
-  readonly readRateLimit: RateLimitReader;
+  /** paceAlways keeps that pace even when answers carry a budget (the user set the rate). @default false */
+  readonly paceAlways?: boolean | undefined;
+  /** rateLimitHeaders are the platform's rate-limit headers, as its adapter declares them. */
+  readonly rateLimitHeaders?: RateLimitHeaders | undefined;
   readonly readErrorMessage: ErrorMessageReader;
   /** secrets are the connection's credentials, stripped from every platform message. */
   readonly secrets?: readonly SecretValue[];
@@ -100,9 +98,9 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND'
 
 /**
  * An HttpClient is the one HTTP path every adapter uses: per-attempt
- * timeouts tied to the caller's signal, pacing through a per-connection
- * token bucket, retries with full-jitter backoff that honours the platform's
- * rate-limit headers, the create-in-doubt rule, sanitised CoreErrors, and an
+ * timeouts tied to the caller's signal, a per-connection RateLimiter (the
+ * platform's own budget from its rate-limit headers, else a paced token
+ * bucket), retries with full-jitter backoff that honour Retry-After, the create-in-doubt rule, sanitised CoreErrors, and an
  * onCall report per attempt. Platform specifics come in as functions.
  * Credentials never leave in clear text or for another host: a base URL
  * that is plain http to anything but loopback is refused before any request,
@@ -114,7 +112,7 @@ export class HttpClient {
   readonly #now: () => number;
   readonly #sleep: Sleep;
   readonly #random: () => number;
-  readonly #bucket: TokenBucket;
+  readonly #limiter: RateLimiter;
   readonly #baseUrl: string;
   /** #refusal is why the base URL may not carry credentials, if it may not. */
   readonly #refusal: string | undefined;
@@ -128,12 +126,7 @@ export class HttpClient {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     // The front ends validate base URLs first; this is the last line, where the credentials would leave.
     this.#refusal = baseUrlProblem(this.#baseUrl);
-    this.#bucket = new TokenBucket({
-      requestsPerSecond: options.requestsPerSecond,
-      burst: Math.max(1, Math.floor(options.requestsPerSecond)),
-      now: this.#now,
-      sleep: this.#sleep,
-    });
+    this.#limiter = new RateLimiter({ requestsPerSecond: options.requestsPerSecond, paceAlways: options.paceAlways ?? false, now: this.#now, sleep: this.#sleep });
   }
 
   /** platform names the platform this client talks to. */
@@ -153,7 +146,7 @@ export class HttpClient {
     let waitMs = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       if (waitMs > 0) await this.#sleep(waitMs, req.signal);
-      await this.#bucket.acquire(req.signal);
+      const ticket = await this.#limiter.acquire(req.signal);
       // Checked here, not left to fetch: an abort before sending must never look like an in-doubt create.
       if (req.signal?.aborted === true) throw abortedError(req.signal, this.#o.platform);
       const result = await this.#attempt(req);
@@ -182,8 +175,7 @@ export class HttpClient {
         continue;
       }
 
-      const hint = this.#o.readRateLimit({ status: result.status, headers: result.headers }, this.#now());
-      if (hint !== undefined && (result.status === 429 || hint > 0)) this.#bucket.pauseUntil(this.#now() + hint);
+      const hint = this.#limiter.observe(ticket, result.status, readRateLimit(result.headers, this.#o.rateLimitHeaders, this.#now()));
       if ((result.status >= 200 && result.status < 300) || req.accept?.includes(result.status) === true) {
         return { status: result.status, headers: result.headers, body: this.#parse(req, result.text, creating) };
       }

@@ -87,7 +87,6 @@ function client(baseUrl = platform.origin, fetch?: typeof globalThis.fetch): Htt
     platform: 'bigcommerce',
     baseUrl,
     requestsPerSecond: 1000,
-    readRateLimit: () => undefined,
     readErrorMessage: () => undefined,
     secrets: [CREDENTIAL],
     timeoutMs: 2000,

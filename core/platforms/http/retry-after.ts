@@ -1,7 +1,6 @@
 /**
- * Parsers for the rate-limit headers platforms send. Each adapter composes
- * its own reader from these; shared code never knows which header belongs to
- * which platform.
+ * Parsers for the times in rate-limit headers. Adapters declare which header
+ * carries which time (capabilities.rateLimitHeaders); readRateLimit applies them.
  */
 
 /** secondsHeader reads a delay in (possibly fractional) seconds, as ms. */
@@ -41,9 +40,4 @@ export function epochOrDeltaSecondsHeader(value: string | null, nowMs: number): 
   const seconds = secondsHeader(value);
   if (seconds === undefined) return undefined;
   return seconds >= 1e12 ? Math.max(0, seconds - nowMs) : seconds;
-}
-
-/** remainingIsZero tells whether a "requests left" header says the budget is spent. */
-export function remainingIsZero(value: string | null): boolean {
-  return value !== null && value.trim() !== '' && Number(value.trim()) <= 0;
 }

@@ -16,5 +16,12 @@ export const wizcommerceCapabilities: Capabilities = {
   fixedLifetimeSeconds: 365 * 86_400,
   credentialKeys: ['email', 'password'],
   defaultRequestsPerSecond: 5,
+  // Undocumented: the sandbox's assumed X-RateLimit-* headers; a reset may be seconds or a Unix time.
+  rateLimitHeaders: {
+    remaining: 'X-RateLimit-Remaining',
+    limit: 'X-RateLimit-Limit',
+    reset: [{ header: 'X-RateLimit-Reset', unit: 'epochOrDeltaSeconds' }],
+    retryAfter: [{ header: 'Retry-After', unit: 'retryAfter' }],
+  },
   defaultBaseUrl: 'https://api.wizcommerce.com',
 };

@@ -7,7 +7,7 @@ import type { HttpClient } from '../http/http-client.js';
 import { parseAnswer } from '../http/protocol.js';
 import { specBlock } from '../http/spec-block.js';
 import { wizcommerceCapabilities } from './capabilities.js';
-import { readWizCommerceError, readWizCommerceRateLimit } from './wire.js';
+import { readWizCommerceError } from './wire.js';
 
 const createdSchema = z.looseObject({
   token_id: z.string().min(1),
@@ -32,7 +32,7 @@ export class WizCommerceClient implements PlatformClient {
     this.#password = requireCredential(connection, 'password', 'wizcommerce');
     this.#now = options.now ?? Date.now;
     this.#http = connectHttp(
-      { platform: 'wizcommerce', capabilities: wizcommerceCapabilities, readRateLimit: readWizCommerceRateLimit, readErrorMessage: readWizCommerceError },
+      { platform: 'wizcommerce', capabilities: wizcommerceCapabilities, readErrorMessage: readWizCommerceError },
       connection,
       options,
     );

@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import type { ErrorMessageReader, RateLimitReader } from '../http/http-client.js';
-import { epochOrDeltaSecondsHeader, remainingIsZero, retryAfterHeader } from '../http/retry-after.js';
-
-/**
- * readWizCommerceRateLimit honours `Retry-After` on a 429, then
- * `X-RateLimit-Reset` (WizCommerce documents no limits; the sandbox sends
- * seconds, and an epoch is accepted too), also when `X-RateLimit-Remaining` is 0.
- */
-export const readWizCommerceRateLimit: RateLimitReader = ({ status, headers }, nowMs) => {
-  const reset = (): number | undefined => epochOrDeltaSecondsHeader(headers.get('x-ratelimit-reset'), nowMs);
-  if (status === 429) return retryAfterHeader(headers.get('retry-after'), nowMs) ?? reset();
-  return remainingIsZero(headers.get('x-ratelimit-remaining')) ? reset() : undefined;
-};
+import type { ErrorMessageReader } from '../http/http-client.js';
 
 const errorSchema = z.looseObject({
   code: z.string().optional(),
