@@ -33,6 +33,7 @@ describe('OpenAPI conformance checking', () => {
   const cfAuth = (s: Sandbox) => ({ Authorization: `Bearer ${s.platforms.cloudflare.apiToken}` });
   const avUrl = (s: Sandbox): string => `${s.platforms.avvyr.baseUrl}/v1/tenants/${s.platforms.avvyr.tenantId}/storefront-tokens`;
   const avAuth = (s: Sandbox) => ({ Authorization: `Bearer ${s.platforms.avvyr.apiKey}` });
+  const wizUrl = (s: Sandbox): string => `${s.platforms.wizcommerce.baseUrl}/auth/token`;
 
   const rows: Row[] = [
     {
@@ -84,6 +85,18 @@ describe('OpenAPI conformance checking', () => {
       error: '/requestBody/allowedOrigins/0 must match pattern',
     },
     {
+      reason: 'WizCommerce create without a password (the documented LoginRequest requires it)',
+      send: (s) => call('POST', wizUrl(s), {}, { email: s.platforms.wizcommerce.email }),
+      operationId: 'createToken',
+      error: "/requestBody must have required property 'password'",
+    },
+    {
+      reason: 'WizCommerce revoke without the X-API-Key header it revokes',
+      send: (s) => call('DELETE', wizUrl(s)),
+      operationId: 'revokeToken',
+      error: "/header must have required property 'x-api-key'",
+    },
+    {
       reason: 'Avvyr list with limit 0',
       send: (s) => call('GET', `${avUrl(s)}?limit=0`, avAuth(s)),
       operationId: 'listTenantStorefrontTokens',
@@ -130,6 +143,11 @@ describe('OpenAPI conformance checking', () => {
     await call('POST', `${avUrl(sb)}/${a.data.id}/revoke`, avAuth(sb));
     await call('PATCH', `${avUrl(sb)}/${a.data.id}`, avAuth(sb), { name: 'z' });
     await call('GET', `${sb.platforms.avvyr.baseUrl}/storefront/v1/shop`, { 'X-Avvyr-Storefront-Token': 'avsf_unknown' });
+    const wiz = sb.platforms.wizcommerce;
+    const w = (await call('POST', wizUrl(sb), {}, { email: wiz.email, password: wiz.password })).body as { access_token: string };
+    await call('POST', wizUrl(sb), {}, { email: wiz.email, password: 'wrong' });
+    await call('DELETE', wizUrl(sb), { 'X-API-Key': w.access_token });
+    await call('DELETE', wizUrl(sb), { 'X-API-Key': w.access_token });
     expect(sb.violations()).toEqual([]);
   });
 });
@@ -148,6 +166,12 @@ describe('Conformance response checks', () => {
       spec: { doc: 'cloudflare' as const, operationId: 'account-api-tokens-token-details', stripSegments: 0 },
       reply: { status: 404, body: { success: true, errors: [], messages: [], result: null } },
       error: '/success must be equal to one of the allowed values',
+    },
+    {
+      reason: 'WizCommerce create answer without the documented access_token',
+      spec: { doc: 'wizcommerce' as const, operationId: 'createToken', stripSegments: 0 },
+      reply: { status: 200, body: { token_id: 't', token_type: 'Bearer', expires_at: '2027-01-01T00:00:00Z', user: { email: 'a', first_name: 'b', last_name: 'c', tenant_id: 'd', id: 'e' } } },
+      error: "/ must have required property 'access_token'",
     },
     {
       reason: 'Avvyr replay header with a value other than true',

@@ -2,7 +2,7 @@ import { OpenAPIBackend, type Document } from 'openapi-backend';
 import { parse as parseYaml } from 'yaml';
 import type { PlatformName } from './platform-name.js';
 import type { Reply, RequestContext, SpecBinding, SpecDoc } from './platform.js';
-import { readSpecFile, VENDOR_SPEC_FILES } from './spec-files.js';
+import { readSpecFile, readWizCommerceSpec, VENDOR_SPEC_FILES } from './spec-files.js';
 
 /** Violation is one request or response that did not match its OpenAPI operation. It never carries header or body values. */
 export interface Violation {
@@ -84,7 +84,8 @@ function tolerateCloudflareRequestQuirks(doc: Document): Document {
 
 /**
  * Conformance validates sandbox traffic against the vendor OpenAPI documents
- * (BigCommerce, Cloudflare) and our Avvyr document with openapi-backend, and
+ * (BigCommerce, Cloudflare), the WizCommerce document we wrote from its docs
+ * and our Avvyr document with openapi-backend, and
  * records violations instead of rejecting, so a contract suite can assert
  * afterwards that an adapter sent only valid requests.
  */
@@ -96,16 +97,18 @@ export class Conformance {
     this.docs = docs;
   }
 
-  /** load reads and compiles the three documents; it takes about a second, so the sandbox does it only with `validate: true`. */
+  /** load reads and compiles the four documents; it takes about a second, so the sandbox does it only with `validate: true`. */
   static async load(specsDir: string, avvyrYaml: string): Promise<Conformance> {
     const bc = parseYaml(readSpecFile(specsDir, VENDOR_SPEC_FILES.bigcommerce)) as Document;
     const cf = JSON.parse(readSpecFile(specsDir, VENDOR_SPEC_FILES.cloudflare)) as Document;
+    const wiz = parseYaml(readWizCommerceSpec()) as Document;
     const av = parseYaml(avvyrYaml) as Document;
-    const [bcApi, cfReq, cfRes, avApi] = await Promise.all([backend(bc), backend(tolerateCloudflareRequestQuirks(cf)), backend(cf), backend(av)]);
+    const [bcApi, cfReq, cfRes, wizApi, avApi] = await Promise.all([backend(bc), backend(tolerateCloudflareRequestQuirks(cf)), backend(cf), backend(wiz), backend(av)]);
     return new Conformance(
       new Map<SpecDoc, Validators>([
         ['bigcommerce', { request: bcApi, response: bcApi }],
         ['cloudflare', { request: cfReq, response: cfRes }],
+        ['wizcommerce', { request: wizApi, response: wizApi }],
         ['avvyr', { request: avApi, response: avApi }],
       ]),
     );

@@ -29,7 +29,7 @@ export interface RequestContext {
 }
 
 /** SpecDoc names an OpenAPI document the conformance checker loads. */
-export type SpecDoc = 'bigcommerce' | 'cloudflare' | 'avvyr';
+export type SpecDoc = 'bigcommerce' | 'cloudflare' | 'wizcommerce' | 'avvyr';
 
 /** SpecBinding ties an operation to its OpenAPI operation for conformance checks. */
 export interface SpecBinding {

@@ -17,13 +17,27 @@ export function packageRoot(): string {
 /** AVVYR_SPEC_RELATIVE is where our Avvyr OpenAPI document lives in the repository. */
 export const AVVYR_SPEC_RELATIVE = 'sandbox/openapi/avvyr.openapi.yaml';
 
+/**
+ * WIZCOMMERCE_SPEC_RELATIVE is where the WizCommerce OpenAPI document lives: written by
+ * this project from the documented bodies (its header says so), kept beside the Avvyr one.
+ */
+export const WIZCOMMERCE_SPEC_RELATIVE = 'sandbox/openapi/wizcommerce.openapi.yaml';
+
 /** readAvvyrSpec returns our Avvyr OpenAPI document as YAML text (served by the sandbox and used for validation). */
 export function readAvvyrSpec(): string {
-  const path = join(packageRoot(), AVVYR_SPEC_RELATIVE);
+  return readOwnSpec(AVVYR_SPEC_RELATIVE);
+}
+
+/** readWizCommerceSpec returns the WizCommerce OpenAPI document we wrote from the docs, as YAML text. */
+export function readWizCommerceSpec(): string {
+  return readOwnSpec(WIZCOMMERCE_SPEC_RELATIVE);
+}
+
+function readOwnSpec(relative: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(join(packageRoot(), relative), 'utf8');
   } catch (cause) {
-    throw new SandboxError('SANDBOX_SPEC_NOT_FOUND', `cannot read ${AVVYR_SPEC_RELATIVE}`, { cause });
+    throw new SandboxError('SANDBOX_SPEC_NOT_FOUND', `cannot read ${relative}`, { cause });
   }
 }
 

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { fingerprint, isoSeconds, randomBase62, randomHex, sha256Hex } from '../ids.js';
 import { tokenState, type Inventory, type IssuedToken } from '../inventory.js';
 import type { WizCommerceCredentials } from '../options.js';
-import { header, isRecord, type Operation, type PlatformModule, type Reply, type RequestContext } from '../platform.js';
+import { header, isRecord, type Operation, type PlatformModule, type Reply, type RequestContext, type SpecBinding } from '../platform.js';
 import { FixedWindowLimiter, type RateLimitConfig } from '../rate-limiter.js';
 import { Router } from '../router.js';
 import { wizError, wizRateLimitHeaders, wizTooManyRequests } from './wizcommerce-envelopes.js';
@@ -21,6 +21,9 @@ const PRODUCTS = [
   { id: 'prod_1001', sku: 'SBX-TEE-001', name: 'Sandbox T-Shirt', price: 19.9, currency: 'USD' },
   { id: 'prod_1002', sku: 'SBX-MUG-002', name: 'Sandbox Mug', price: 9.5, currency: 'USD' },
 ];
+
+/** WIZ_SPEC binds an operation to sandbox/openapi/wizcommerce.openapi.yaml (written by us from the docs). */
+const WIZ_SPEC = (operationId: string): SpecBinding => ({ doc: 'wizcommerce', operationId, stripSegments: 0 });
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(sha256Hex(a), 'hex');
@@ -99,8 +102,8 @@ export function createWizCommerce(deps: WizCommerceDeps): PlatformModule {
   }
 
   const router = new Router<Operation>()
-    .add('POST', '/auth/token', { name: 'createToken', kind: 'manage', commits: true, handle: create })
-    .add('DELETE', '/auth/token', { name: 'revokeToken', kind: 'manage', commits: false, handle: revoke })
+    .add('POST', '/auth/token', { name: 'createToken', kind: 'manage', commits: true, spec: WIZ_SPEC('createToken'), handle: create })
+    .add('DELETE', '/auth/token', { name: 'revokeToken', kind: 'manage', commits: false, spec: WIZ_SPEC('revokeToken'), handle: revoke })
     .add('GET', '/v1/products', { name: 'listProducts', kind: 'use', commits: false, handle: products });
 
   return {
