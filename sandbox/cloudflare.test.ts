@@ -157,6 +157,23 @@ describe('Cloudflare account tokens', () => {
     expect(res.body.errors[0].code).toBe(code);
   });
 
+  it('lets an account token manage tokens only when a policy allows Account API Tokens Write', async () => {
+    const account = `com.cloudflare.api.account.${sb.platforms.cloudflare.accountId}`;
+    const manager = await create({ policies: [{ effect: 'allow', permission_groups: [{ id: groupId('Account API Tokens Write') }], resources: { [account]: '*' } }] });
+    const reader = await create({ policies: [{ effect: 'allow', permission_groups: [{ id: groupId('Account API Tokens Read') }], resources: { [account]: '*' } }] });
+    const plain = await create();
+    const as = (t: { value: string }): Record<string, string> => ({ Authorization: `Bearer ${t.value}` });
+    const made = await call('POST', base, as(manager), { name: 'made by a token', policies: [policy] });
+    expect(made.status).toBe(200);
+    expect((await call('DELETE', `${base}/${made.body.result.id as string}`, as(manager))).status).toBe(200);
+    expect((await call('GET', `${base}/${plain.id}`, as(reader))).status).toBe(200);
+    const refused = await call('POST', base, as(reader), { name: 'not allowed', policies: [policy] });
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0].code).toBe(9109);
+    expect((await call('GET', base, as(plain))).status).toBe(403);
+    forgetExpectedViolations();
+  });
+
   it('rejects another account with 403 Authentication error', async () => {
     const res = await call('GET', base.replace(sb.platforms.cloudflare.accountId, '0'.repeat(32)), auth);
     expect(res.status).toBe(403);

@@ -48,10 +48,35 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
   const adminId = sha256Hex(`admin:${cred.apiToken}`).slice(0, 32);
   let seq = 0;
 
-  function authorize(ctx: RequestContext): Reply | undefined {
+  // Refusals of a token that exists but cannot be used now (expired,
+  // revoked, not yet valid, outside its IP condition); shared by verify and
+  // by management calls made with an account token.
+  function unusable(t: CfToken, ctx: RequestContext): Reply | undefined {
+    if (tokenState(t.record, ctx.now) !== 'active') return cfFailure(401, 1000, 'Invalid API Token');
+    if (t.notBeforeMs !== null && ctx.now < t.notBeforeMs) return cfFailure(401, 1000, 'Invalid API Token');
+    if (!ipAllowed(t.condition, ctx.remoteAddress)) {
+      return cfFailure(403, 9109, `Cannot use the access token from location: ${normaliseIp(ctx.remoteAddress)}`);
+    }
+    return undefined;
+  }
+
+  // Besides the seeded admin token, an account token may manage tokens, as
+  // on Cloudflare, when a policy allows "Account API Tokens Write" (or, for
+  // reads, "Account API Tokens Read") on this account and no policy denies it.
+  function authorize(ctx: RequestContext, need: 'read' | 'write' = 'write'): Reply | undefined {
     const token = bearer(ctx);
     if (token === undefined) return cfFailure(400, 6003, 'Invalid request headers');
-    if (sha256Hex(token) !== adminHash) return cfFailure(401, 1000, 'Invalid API Token');
+    const hash = sha256Hex(token);
+    if (hash !== adminHash) {
+      const t = byValue.get(hash);
+      if (t === undefined) return cfFailure(401, 1000, 'Invalid API Token');
+      const refused = unusable(t, ctx);
+      if (refused !== undefined) return refused;
+      if (ctx.params['accountId'] !== t.record.scopeId) return cfFailure(403, 10000, 'Authentication error');
+      if (!grantsTokenManagement(t.policies, t.record.scopeId, need)) return cfFailure(403, 9109, 'Unauthorized to access requested resource');
+      t.record.lastUsedAtMs = ctx.now;
+      return undefined;
+    }
     if (ctx.params['accountId'] !== cred.accountId) return cfFailure(403, 10000, 'Authentication error');
     return undefined;
   }
@@ -118,7 +143,7 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
   }
 
   function list(ctx: RequestContext): Reply {
-    const denied = authorize(ctx);
+    const denied = authorize(ctx, 'read');
     if (denied !== undefined) return denied;
     const page = numberParam(ctx.query.get('page'), 1);
     const perPage = numberParam(ctx.query.get('per_page'), 20);
@@ -138,7 +163,7 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
   }
 
   function get(ctx: RequestContext): Reply {
-    const denied = authorize(ctx);
+    const denied = authorize(ctx, 'read');
     if (denied !== undefined) return denied;
     const t = find(ctx);
     return 'status' in t ? t : cfSuccess(render(t, ctx.now));
@@ -189,7 +214,7 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
   }
 
   function permissionGroups(ctx: RequestContext): Reply {
-    const denied = authorize(ctx);
+    const denied = authorize(ctx, 'read');
     if (denied !== undefined) return denied;
     const name = ctx.query.get('name');
     const scope = ctx.query.get('scope');
@@ -204,13 +229,9 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
     const valid = { code: 10000, message: 'This API Token is valid and active' };
     if (hash === adminHash && ctx.params['accountId'] === cred.accountId) return cfSuccess({ id: adminId, status: 'active' }, { messages: [valid] });
     const t = byValue.get(hash);
-    if (t === undefined || t.record.scopeId !== ctx.params['accountId'] || tokenState(t.record, ctx.now) !== 'active') {
-      return cfFailure(401, 1000, 'Invalid API Token');
-    }
-    if (t.notBeforeMs !== null && ctx.now < t.notBeforeMs) return cfFailure(401, 1000, 'Invalid API Token');
-    if (!ipAllowed(t.condition, ctx.remoteAddress)) {
-      return cfFailure(403, 9109, `Cannot use the access token from location: ${normaliseIp(ctx.remoteAddress)}`);
-    }
+    if (t === undefined || t.record.scopeId !== ctx.params['accountId']) return cfFailure(401, 1000, 'Invalid API Token');
+    const refused = unusable(t, ctx);
+    if (refused !== undefined) return refused;
     t.record.lastUsedAtMs = ctx.now;
     const result: Record<string, unknown> = { id: t.record.id, status: 'active' };
     if (t.record.expiresAtMs !== null) result['expires_on'] = isoSeconds(t.record.expiresAtMs);
@@ -254,6 +275,20 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
       byValue.clear();
     },
   };
+}
+
+const TOKEN_GROUPS = { read: ['Account API Tokens Read', 'Account API Tokens Write'], write: ['Account API Tokens Write'] } as const;
+
+/**
+ * grantsTokenManagement tells whether policies let a token manage the
+ * account's tokens: an allow policy naming a token-management group on the
+ * account (or every account), and no deny policy naming one.
+ */
+export function grantsTokenManagement(policies: readonly CfPolicy[], accountId: string, need: 'read' | 'write'): boolean {
+  const covers = (p: CfPolicy): boolean =>
+    p.permission_groups.some((g) => (TOKEN_GROUPS[need] as readonly string[]).includes(g.name)) &&
+    Object.keys(p.resources).some((r) => r === `com.cloudflare.api.account.${accountId}` || r === 'com.cloudflare.api.account.*');
+  return policies.some((p) => p.effect === 'allow' && covers(p)) && !policies.some((p) => p.effect === 'deny' && covers(p));
 }
 
 function numberParam(raw: string | null, fallback: number): number | undefined {
