@@ -1588,6 +1588,188 @@ export class StorefrontTokenRotationOutputReference extends cdktf.ComplexObject 
     return this._windows.internalValue;
   }
 }
+export interface StorefrontTokenSecretFormats {
+  /**
+  * Name in the document → value it holds: token, expiresAt, tokenId, origins, previousToken and previousExpiresAt (during a rotation overlap only), platform, or a field of the platform block such as storeHash, accountId or tenantId. Names may hold {{platform}}, {{PLATFORM}}, {{name}} (the Secret's name) and {{NAME}} (it as a variable name). Defaults to every common value but platform, under its own name (json) or as TOKEN, EXPIRES_AT, TOKEN_ID, ORIGINS, PREVIOUS_TOKEN, PREVIOUS_EXPIRES_AT (dotenv).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#fields StorefrontToken#fields}
+  */
+  readonly fields?: { [key: string]: string };
+  /**
+  * json: one JSON object whose values are strings; dotenv: NAME='value' lines, as read by dotenv, Node's --env-file, Next.js, Vite and wrangler.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#format StorefrontToken#format}
+  */
+  readonly format: string;
+  /**
+  * Data key that holds the document, e.g. .env or config.json; distinct from secret.keys and from the other formats.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#key StorefrontToken#key}
+  */
+  readonly key: string;
+}
+
+export function storefrontTokenSecretFormatsToTerraform(struct?: StorefrontTokenSecretFormats | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    fields: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.fields),
+    format: cdktf.stringToTerraform(struct!.format),
+    key: cdktf.stringToTerraform(struct!.key),
+  }
+}
+
+
+export function storefrontTokenSecretFormatsToHclTerraform(struct?: StorefrontTokenSecretFormats | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    fields: {
+      value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(struct!.fields),
+      isBlock: false,
+      type: "map",
+      storageClassType: "stringMap",
+    },
+    format: {
+      value: cdktf.stringToHclTerraform(struct!.format),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    key: {
+      value: cdktf.stringToHclTerraform(struct!.key),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class StorefrontTokenSecretFormatsOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): StorefrontTokenSecretFormats | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._fields !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.fields = this._fields;
+    }
+    if (this._format !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.format = this._format;
+    }
+    if (this._key !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.key = this._key;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: StorefrontTokenSecretFormats | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._fields = undefined;
+      this._format = undefined;
+      this._key = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._fields = value.fields;
+      this._format = value.format;
+      this._key = value.key;
+    }
+  }
+
+  // fields - computed: false, optional: true, required: false
+  private _fields?: { [key: string]: string }; 
+  public get fields() {
+    return this.getStringMapAttribute('fields');
+  }
+  public set fields(value: { [key: string]: string }) {
+    this._fields = value;
+  }
+  public resetFields() {
+    this._fields = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get fieldsInput() {
+    return this._fields;
+  }
+
+  // format - computed: false, optional: false, required: true
+  private _format?: string; 
+  public get format() {
+    return this.getStringAttribute('format');
+  }
+  public set format(value: string) {
+    this._format = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get formatInput() {
+    return this._format;
+  }
+
+  // key - computed: false, optional: false, required: true
+  private _key?: string; 
+  public get key() {
+    return this.getStringAttribute('key');
+  }
+  public set key(value: string) {
+    this._key = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get keyInput() {
+    return this._key;
+  }
+}
+
+export class StorefrontTokenSecretFormatsList extends cdktf.ComplexList {
+  public internalValue? : StorefrontTokenSecretFormats[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): StorefrontTokenSecretFormatsOutputReference {
+    return new StorefrontTokenSecretFormatsOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
 export interface StorefrontTokenSecretKeys {
   /**
   * Defaults to `"expiresAt"`.
@@ -1797,6 +1979,12 @@ export interface StorefrontTokenSecret {
   */
   readonly annotations?: { [key: string]: string };
   /**
+  * Documents written beside the single keys, for consumers that mount one file (Next.js .env, Hydrogen, Cloudflare Workers .dev.vars or `wrangler secret bulk`). Each has a key (its data key, distinct from secret.keys and the other formats), a format (json: one JSON object of strings; dotenv: NAME='value' lines) and fields (name in the document → value: token, expiresAt, tokenId, origins, previousToken, previousExpiresAt, platform or a plain field of the platform block such as storeHash; names may hold {{platform}}, {{PLATFORM}}, {{name}} and {{NAME}}). During a rotation overlap they hold the previous token too, where they name it. See docs/operator.md, Secret shaping.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#formats StorefrontToken#formats}
+  */
+  readonly formats?: StorefrontTokenSecretFormats[] | cdktf.IResolvable;
+  /**
   * Data keys to write, pairwise distinct: the token value, and the non-secret expiry, origins and token id.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#keys StorefrontToken#keys}
@@ -1821,11 +2009,17 @@ export interface StorefrontTokenSecret {
   */
   readonly namespace?: string;
   /**
-  * What happens to the Secret once the token is revoked: Empty keeps it with the token key emptied; Delete removes it. Defaults to `"Empty"`.
+  * What happens to the Secret once the token is revoked: Empty keeps it with the token key and the format documents emptied; Delete removes it. Defaults to `"Empty"`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#on_revoke StorefrontToken#on_revoke}
   */
   readonly onRevoke?: string;
+  /**
+  * Kubernetes Secret type: Opaque, kubernetes.io/basic-auth (needs a data key password or username, e.g. keys.token: password), or a type of your own such as example.com/storefront-token. Kubernetes never changes a Secret's type, so a change replaces the Secret (deleted and written again at once; the token is kept throughout). Defaults to `"Opaque"`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/storefront-token/sftoken/latest/docs/resources/storefront_token#type StorefrontToken#type}
+  */
+  readonly type?: string;
 }
 
 export function storefrontTokenSecretToTerraform(struct?: StorefrontTokenSecret | cdktf.IResolvable): any {
@@ -1835,11 +2029,13 @@ export function storefrontTokenSecretToTerraform(struct?: StorefrontTokenSecret 
   }
   return {
     annotations: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.annotations),
+    formats: cdktf.listMapper(storefrontTokenSecretFormatsToTerraform, false)(struct!.formats),
     keys: storefrontTokenSecretKeysToTerraform(struct!.keys),
     labels: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.labels),
     name: cdktf.stringToTerraform(struct!.name),
     namespace: cdktf.stringToTerraform(struct!.namespace),
     on_revoke: cdktf.stringToTerraform(struct!.onRevoke),
+    type: cdktf.stringToTerraform(struct!.type),
   }
 }
 
@@ -1855,6 +2051,12 @@ export function storefrontTokenSecretToHclTerraform(struct?: StorefrontTokenSecr
       isBlock: false,
       type: "map",
       storageClassType: "stringMap",
+    },
+    formats: {
+      value: cdktf.listMapperHcl(storefrontTokenSecretFormatsToHclTerraform, false)(struct!.formats),
+      isBlock: true,
+      type: "list",
+      storageClassType: "StorefrontTokenSecretFormatsList",
     },
     keys: {
       value: storefrontTokenSecretKeysToHclTerraform(struct!.keys),
@@ -1882,6 +2084,12 @@ export function storefrontTokenSecretToHclTerraform(struct?: StorefrontTokenSecr
     },
     on_revoke: {
       value: cdktf.stringToHclTerraform(struct!.onRevoke),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    type: {
+      value: cdktf.stringToHclTerraform(struct!.type),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
@@ -1914,6 +2122,10 @@ export class StorefrontTokenSecretOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.annotations = this._annotations;
     }
+    if (this._formats?.internalValue !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.formats = this._formats?.internalValue;
+    }
     if (this._keys?.internalValue !== undefined) {
       hasAnyValues = true;
       internalValueResult.keys = this._keys?.internalValue;
@@ -1934,6 +2146,10 @@ export class StorefrontTokenSecretOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.onRevoke = this._onRevoke;
     }
+    if (this._type !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.type = this._type;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -1942,11 +2158,13 @@ export class StorefrontTokenSecretOutputReference extends cdktf.ComplexObject {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
       this._annotations = undefined;
+      this._formats.internalValue = undefined;
       this._keys.internalValue = undefined;
       this._labels = undefined;
       this._name = undefined;
       this._namespace = undefined;
       this._onRevoke = undefined;
+      this._type = undefined;
     }
     else if (cdktf.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
@@ -1956,11 +2174,13 @@ export class StorefrontTokenSecretOutputReference extends cdktf.ComplexObject {
       this.isEmptyObject = Object.keys(value).length === 0;
       this.resolvableValue = undefined;
       this._annotations = value.annotations;
+      this._formats.internalValue = value.formats;
       this._keys.internalValue = value.keys;
       this._labels = value.labels;
       this._name = value.name;
       this._namespace = value.namespace;
       this._onRevoke = value.onRevoke;
+      this._type = value.type;
     }
   }
 
@@ -1978,6 +2198,22 @@ export class StorefrontTokenSecretOutputReference extends cdktf.ComplexObject {
   // Temporarily expose input value. Use with caution.
   public get annotationsInput() {
     return this._annotations;
+  }
+
+  // formats - computed: false, optional: true, required: false
+  private _formats = new StorefrontTokenSecretFormatsList(this, "formats", false);
+  public get formats() {
+    return this._formats;
+  }
+  public putFormats(value: StorefrontTokenSecretFormats[] | cdktf.IResolvable) {
+    this._formats.internalValue = value;
+  }
+  public resetFormats() {
+    this._formats.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get formatsInput() {
+    return this._formats.internalValue;
   }
 
   // keys - computed: true, optional: true, required: false
@@ -2055,6 +2291,22 @@ export class StorefrontTokenSecretOutputReference extends cdktf.ComplexObject {
   // Temporarily expose input value. Use with caution.
   public get onRevokeInput() {
     return this._onRevoke;
+  }
+
+  // type - computed: true, optional: true, required: false
+  private _type?: string; 
+  public get type() {
+    return this.getStringAttribute('type');
+  }
+  public set type(value: string) {
+    this._type = value;
+  }
+  public resetType() {
+    this._type = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get typeInput() {
+    return this._type;
   }
 }
 export interface StorefrontTokenWizcommerce {
