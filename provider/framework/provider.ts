@@ -1,4 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
+import type { EphemeralResourceDefinition } from './ephemeral.js';
 import type { ResourceDefinition } from './resource.js';
 import type { BlockSchema } from './schema.js';
 import type { ObjectValue } from './value.js';
@@ -21,7 +22,8 @@ export interface ConfigureResult<Ctx> {
 
 /**
  * ProviderDefinition is a whole provider: its configuration block, how to
- * turn that configuration into the context resources use, and its resources.
+ * turn that configuration into the context resources use, its managed
+ * resources and its ephemeral resources.
  * Terraform configures each process before any read, plan, apply or import.
  */
 export interface ProviderDefinition<Ctx> {
@@ -37,4 +39,6 @@ export interface ProviderDefinition<Ctx> {
   configure(request: ConfigureRequest): ConfigureResult<Ctx> | Promise<ConfigureResult<Ctx>>;
   /** resources served by this provider. */
   readonly resources: readonly ResourceDefinition<Ctx>[];
+  /** ephemeralResources served by this provider (protocol 6.7+: Terraform 1.10+, OpenTofu 1.11+). @default none */
+  readonly ephemeralResources?: readonly EphemeralResourceDefinition<Ctx>[];
 }

@@ -8,8 +8,8 @@ import type { WireDiagnostic } from './wire.js';
  * (terraform-plugin-go's primes example does the same). They answer with a
  * diagnostic naming the missing capability rather than a gRPC error, because
  * Terraform reports protocol-level errors through diagnostics. RPCs absent
- * from our .proto (ephemeral resources, functions, identity) answer gRPC
- * UNIMPLEMENTED, which newer engines tolerate for identity.
+ * from our .proto (function calls, identity) answer gRPC UNIMPLEMENTED,
+ * which newer engines tolerate for identity.
  */
 
 /** validateDataResourceConfig: this provider has no data sources. */

@@ -1,16 +1,20 @@
 import type * as grpc from '@grpc/grpc-js';
 import { applyResourceChange } from './apply-resource-change.js';
+import { closeEphemeralResource } from './close-ephemeral-resource.js';
 import { configureProvider } from './configure-provider.js';
 import { diagnosticsToProto, unexpectedErrorDiagnostic } from './diagnostics-to-proto.js';
 import { getMetadata } from './get-metadata.js';
 import { getProviderSchema } from './get-provider-schema.js';
 import { importResourceState } from './import-resource-state.js';
+import { openEphemeralResource } from './open-ephemeral-resource.js';
 import { getFunctions, moveResourceState, readDataSource, validateDataResourceConfig } from './not-implemented.js';
 import { planResourceChange } from './plan-resource-change.js';
 import { readResource } from './read-resource.js';
+import { renewEphemeralResource } from './renew-ephemeral-resource.js';
 import type { ServerState } from './state.js';
 import { stopProvider } from './stop-provider.js';
 import { upgradeResourceState } from './upgrade-resource-state.js';
+import { validateEphemeralResourceConfig } from './validate-ephemeral-resource-config.js';
 import { validateProviderConfig } from './validate-provider-config.js';
 import { validateResourceConfig } from './validate-resource-config.js';
 
@@ -35,6 +39,10 @@ export function rpcHandlers<Ctx>(): Readonly<Record<string, Handler<Ctx>>> {
     ImportResourceState: importResourceState,
     MoveResourceState: moveResourceState,
     ReadDataSource: readDataSource,
+    ValidateEphemeralResourceConfig: validateEphemeralResourceConfig,
+    OpenEphemeralResource: openEphemeralResource,
+    RenewEphemeralResource: renewEphemeralResource,
+    CloseEphemeralResource: closeEphemeralResource,
     GetFunctions: getFunctions,
     StopProvider: stopProvider,
   };

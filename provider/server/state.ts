@@ -1,4 +1,5 @@
 import type { Logger } from '../plugin/logger.js';
+import type { EphemeralResourceDefinition } from '../framework/ephemeral.js';
 import type { ProviderDefinition } from '../framework/provider.js';
 import type { ResourceDefinition } from '../framework/resource.js';
 
@@ -13,6 +14,8 @@ export interface ServerState<Ctx> {
   readonly definition: ProviderDefinition<Ctx>;
   /** resources by full type name. */
   readonly resources: ReadonlyMap<string, ResourceDefinition<Ctx>>;
+  /** ephemeralResources by full type name. */
+  readonly ephemeralResources: ReadonlyMap<string, EphemeralResourceDefinition<Ctx>>;
   /** configured holds the context once ConfigureProvider succeeded. */
   configured: { readonly context: Ctx } | undefined;
   /** stop aborts in-flight resource calls when StopProvider arrives. */
@@ -23,11 +26,12 @@ export interface ServerState<Ctx> {
   readonly log: Logger;
 }
 
-/** newServerState indexes a definition's resources for the handlers. */
+/** newServerState indexes a definition's resources and ephemeral resources for the handlers. */
 export function newServerState<Ctx>(definition: ProviderDefinition<Ctx>, log: Logger): ServerState<Ctx> {
   return {
     definition,
     resources: new Map(definition.resources.map((r) => [r.typeName, r])),
+    ephemeralResources: new Map((definition.ephemeralResources ?? []).map((r) => [r.typeName, r])),
     configured: undefined,
     stop: new AbortController(),
     inFlight: new Set(),

@@ -66,3 +66,16 @@ export interface RequestWithConfig {
   readonly type_name: string;
   readonly config: WireDynamicValue | null;
 }
+
+/** WireTimestamp is google.protobuf.Timestamp (seconds since the Unix epoch plus nanoseconds). */
+export interface WireTimestamp {
+  readonly seconds: number;
+  readonly nanos: number;
+}
+
+/** toWireTimestamp encodes a Date as a google.protobuf.Timestamp. */
+export function toWireTimestamp(date: Date): WireTimestamp {
+  const ms = date.getTime();
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
+}

@@ -128,3 +128,28 @@ function runBuildScript(env: NodeJS.ProcessEnv, progress: (line: string) => void
     });
   });
 }
+
+/** FEATURE_MINIMUM is the first release of each engine with a protocol feature the provider uses. */
+export const FEATURE_MINIMUM = {
+  /** ephemeral resources: Terraform 1.10 (protocol 6.7), OpenTofu 1.11. */
+  ephemeralResources: { label: 'ephemeral resources', terraform: '1.10.0', tofu: '1.11.0' },
+} as const satisfies Record<string, Record<EngineName | 'label', string>>;
+
+/** EngineFeature is a protocol feature whose support depends on the engine's release. */
+export type EngineFeature = keyof typeof FEATURE_MINIMUM;
+
+/**
+ * missingFeature says why an engine cannot run a feature (its release is
+ * older than the first with it), or undefined when it can. Versions compare
+ * by their numeric major.minor.patch; a pre-release counts as its release.
+ */
+export function missingFeature(engine: Engine, feature: EngineFeature): string | undefined {
+  const { label, [engine.name]: minimum } = FEATURE_MINIMUM[feature];
+  const parse = (v: string): number[] => (/^(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+  const have = parse(engine.version);
+  const want = parse(minimum);
+  if (have.length !== 3) return `${engine.name} reports version "${engine.version}", not a release number`;
+  const older = have.findIndex((n, i) => n !== want[i]);
+  if (older === -1 || (have[older] ?? 0) > (want[older] ?? 0)) return undefined;
+  return `${engine.name} ${engine.version} has no ${label} (needs ${minimum} or later)`;
+}
