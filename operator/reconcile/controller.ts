@@ -17,6 +17,8 @@ import type { Reconciler } from '../runtime/queue.js';
 import { emptyState, holdsTokens, type DurableState, type DurableToken } from '../../core/reconcile/durable-state.js';
 import { decodeState, releaseState, trustedState } from './state.js';
 import { buildStatus, statusChanged, type Outcome } from './status.js';
+import { countStep } from '../observability/step-counts.js';
+import { readingOf } from '../observability/token-reading.js';
 
 /** ControllerDeps wire a reconciler to the world. */
 export interface ControllerDeps extends GatherDeps, ActDeps {
@@ -44,6 +46,7 @@ export function makeReconciler(deps: ControllerDeps): Reconciler {
     const object = deps.tokens.get(key);
     if (object === undefined) {
       deps.observations.forget(key);
+      deps.metrics.tokens.forget(key);
       return noRetry;
     }
     const started = performance.now();
@@ -77,6 +80,7 @@ async function reconcileLive(deps: ControllerDeps, initial: StorefrontTokenObjec
       return await reportFailure(deps, object, g, decision, error);
     }
     deps.metrics.actions.inc({ action: decision.action, reason: decision.reason });
+    countStep(deps.metrics.tokens, { platform: g.spec.platform, before: g.stored.state, decision, result }, { now: deps.now(), finalizing: false });
     if (result.event !== undefined) emit(deps, object, result.event);
     if (result.changed) {
       deps.log.info({ token: g.key, action: decision.action, reason: decision.reason }, decision.message);
@@ -132,10 +136,12 @@ async function writeStatus(deps: ControllerDeps, object: StorefrontTokenObject, 
   const renewAt = g?.decision?.action !== 'wait' ? undefined : renewDue(g.gathered.facts);
   const warnings = [...(g?.gathered.warnings ?? []), ...state.notes];
   const status = buildStatus({ generation: latest.metadata.generation ?? 0, previous: latest.status, state, outcome, ...(renewAt === undefined ? {} : { renewAt }), warnings, now: deps.now() });
-  const labels = { namespace: latest.metadata.namespace ?? '', name: latest.metadata.name ?? '', platform: g?.gathered.spec.platform ?? 'unknown' };
-  deps.metrics.tokenReady.set(labels, outcome.ready ? 1 : 0);
-  if (state.current?.expiresAt !== undefined && state.revokedAt === undefined) deps.metrics.tokenExpiry.set(labels, Date.parse(state.current.expiresAt) / 1000);
-  else deps.metrics.tokenExpiry.remove(labels);
+  const namespace = latest.metadata.namespace ?? '';
+  const name = latest.metadata.name ?? '';
+  // Without gathered facts (a problem) status holds no in-doubt create: the stored state does.
+  const held = g === undefined ? storedState(deps, namespace, name, latest.metadata.uid ?? '') ?? state : state;
+  const platform = g?.gathered.spec.platform ?? (latest.spec as { platform?: string } | undefined)?.platform ?? 'unknown';
+  deps.metrics.tokens.record(keyOf(namespace, name), readingOf({ namespace, name, platform }, held, outcome, g?.gathered.facts));
   if (!statusChanged(latest.status, status)) return;
   // Merge patch: fields that disappeared are sent as null so they are removed.
   const patch: Record<string, unknown> = { ...status };
@@ -246,6 +252,7 @@ async function finalize(deps: ControllerDeps, object: StorefrontTokenObject): Pr
       return await reportFailure(deps, object, g, decision, error);
     }
     if (result.retryMs !== undefined) return result.retryMs;
+    countStep(deps.metrics.tokens, { platform: g.spec.platform, before: g.stored.state, decision, result }, { now: deps.now(), finalizing: true });
     if (result.event !== undefined) emit(deps, object, result.event);
   }
   // The state goes only once the policy has run: until then it is what revokes.

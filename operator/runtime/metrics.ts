@@ -1,11 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PlatformCall } from '../../core/contract/adapter.js';
+import { TokenMetrics } from './token-metrics.js';
 
 /**
  * OperatorMetrics are the Prometheus series the operator exports: reconciles
  * and their errors, platform calls by outcome, API-server calls by verb (an
- * idle operator shows zero writes here), queue depth, and each token's expiry
- * and readiness.
+ * idle operator shows zero writes here), queue depth, leadership, and the
+ * per-token series (token-metrics.ts). Every series is named sftoken_*;
+ * docs/operator.md lists them, and the chart's alerts and dashboard use
+ * only these.
  */
 export class OperatorMetrics {
   /** registry holds every series; served at /metrics. */
@@ -16,8 +19,8 @@ export class OperatorMetrics {
   readonly platformCalls: Counter<'platform' | 'operation' | 'outcome'>;
   readonly kubeCalls: Counter<'verb' | 'resource' | 'code'>;
   readonly queueDepth: Gauge;
-  readonly tokenExpiry: Gauge<'namespace' | 'name' | 'platform'>;
-  readonly tokenReady: Gauge<'namespace' | 'name' | 'platform'>;
+  /** tokens are the per-token series and the rotation and revocation counters. */
+  readonly tokens: TokenMetrics;
   readonly actions: Counter<'action' | 'reason'>;
   readonly leader: Gauge;
 
@@ -29,8 +32,7 @@ export class OperatorMetrics {
     this.platformCalls = new Counter({ name: 'sftoken_platform_calls_total', help: 'Platform API calls by platform, operation and outcome (HTTP status or error).', labelNames: ['platform', 'operation', 'outcome'], registers });
     this.kubeCalls = new Counter({ name: 'sftoken_kube_requests_total', help: 'API server requests by verb, resource and status code.', labelNames: ['verb', 'resource', 'code'], registers });
     this.queueDepth = new Gauge({ name: 'sftoken_workqueue_depth', help: 'Tokens waiting to be reconciled.', registers });
-    this.tokenExpiry = new Gauge({ name: 'sftoken_token_expiration_timestamp_seconds', help: 'When each token\'s current value expires (Unix seconds).', labelNames: ['namespace', 'name', 'platform'], registers });
-    this.tokenReady = new Gauge({ name: 'sftoken_token_ready_status', help: '1 when the token is Ready, else 0.', labelNames: ['namespace', 'name', 'platform'], registers });
+    this.tokens = new TokenMetrics(registers);
     this.actions = new Counter({ name: 'sftoken_actions_total', help: 'Steps carried out, by action and reason.', labelNames: ['action', 'reason'], registers });
     this.leader = new Gauge({ name: 'sftoken_leader', help: '1 while this replica holds the leader Lease.', registers });
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry });
