@@ -12,6 +12,7 @@ export type { FaultPatch, FaultScope, FaultSettings, FaultSnapshot } from './fau
 export type { InventoryEntry, TokenScope, TokenState } from './inventory.js';
 export type { StatsRow, StatsSnapshot } from './stats.js';
 export type { Violation } from './conformance.js';
+export { describeViolation, violationReport } from './violation-report.js';
 export type { RateLimitConfig } from './rate-limiter.js';
 export type { ResetOptions } from './control.js';
 export { PLATFORM_NAMES, isPlatformName, type PlatformName } from './platform-name.js';

@@ -1,4 +1,4 @@
-import { isoSeconds } from './ids.js';
+import { fingerprint, isoSeconds } from './ids.js';
 import type { PlatformName } from './platform-name.js';
 
 /** TokenScope is the owner level of an issued token. */
@@ -60,13 +60,35 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : isoSeconds(ms);
 }
 
-/** Inventory is the append-only list of every token the sandbox ever issued, across platforms. */
+/**
+ * Inventory is the append-only list of every token the sandbox ever issued,
+ * across platforms. It keeps fingerprints, never values, unless a test asked
+ * for them (retainValues): then every value ever issued or rolled is kept in
+ * memory for issuedValues(), which nothing serves over HTTP.
+ */
 export class Inventory {
   private readonly tokens: IssuedToken[] = [];
+  private readonly values: { readonly platform: PlatformName; readonly value: string }[] | undefined;
 
-  /** add appends a newly issued token. */
-  add(token: IssuedToken): void {
+  constructor(options: { readonly retainValues?: boolean } = {}) {
+    this.values = options.retainValues === true ? [] : undefined;
+  }
+
+  /** add appends a newly issued token; value is its secret, kept only when values are retained. */
+  add(token: IssuedToken, value: string): void {
     this.tokens.push(token);
+    this.values?.push({ platform: token.platform, value });
+  }
+
+  /** revalue records that a token's secret was replaced in place (Cloudflare's roll). */
+  revalue(token: IssuedToken, value: string): void {
+    token.fingerprint = fingerprint(value);
+    this.values?.push({ platform: token.platform, value });
+  }
+
+  /** issuedValues returns every value ever issued or rolled, or undefined when values are not retained. */
+  issuedValues(platform?: PlatformName): string[] | undefined {
+    return this.values?.filter((v) => platform === undefined || v.platform === platform).map((v) => v.value);
   }
 
   /** entries lists every token with its state at time now, optionally for one platform. */

@@ -73,6 +73,11 @@ export interface SandboxOptions {
   readonly now?: () => number;
   /** random drives error-rate draws; tests inject a deterministic one. */
   readonly random?: () => number;
+  /**
+   * retainIssuedValues keeps every issued value in memory for `issuedValues()`, so a
+   * leak test can search for all of them. Test-only: the CLI never sets it.
+   */
+  readonly retainIssuedValues?: boolean;
 }
 
 /** DEFAULT_CREDENTIALS are fixed so demos and docs can show them; they only ever unlock this sandbox. */

@@ -43,6 +43,11 @@ export interface Sandbox {
   stats(): StatsSnapshot;
   /** violations lists OpenAPI mismatches; always empty unless started with `validate: true`. */
   violations(): Violation[];
+  /**
+   * issuedValues returns every token value ever issued or rolled in this run (test-only: it
+   * throws unless started with `retainIssuedValues: true`; nothing serves it over HTTP).
+   */
+  issuedValues(platform?: PlatformName): string[];
   /** reset clears faults, and optionally tokens, stats, violations and rate-limit changes. */
   reset(options?: ResetOptions): void;
   /** readyLine is the single JSON line `sftoken sandbox` prints when ready. */
@@ -70,7 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const credentials: SandboxCredentials = resolveCredentials(options.credentials);
   const startLimits = applyLimits({ ...DEFAULT_RATE_LIMITS }, options.rateLimits);
-  const inventory = new Inventory();
+  const inventory = new Inventory({ retainValues: options.retainIssuedValues === true });
   const faults = new FaultState();
   for (const [scope, patch] of Object.entries(options.faults ?? {}) as [FaultScope, FaultPatch][]) faults.set(patch, scope);
   const stats = new Stats();
@@ -108,6 +113,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     inventory: (platform) => inventory.entries(now(), platform),
     stats: () => stats.snapshot(),
     violations: () => conformance?.violations() ?? [],
+    issuedValues: (platform) => {
+      const values = inventory.issuedValues(platform);
+      if (values === undefined) throw new SandboxError('SANDBOX_BAD_OPTION', 'issuedValues needs a sandbox started with retainIssuedValues: true');
+      return values;
+    },
     reset: (o = {}) => {
       faults.reset();
       if (o.tokens === true) {

@@ -111,7 +111,7 @@ export function createAvvyr(deps: AvvyrDeps): PlatformModule {
     const token: AvvyrToken = { record, marketId, valuePrefix: `avsf_${secret.slice(0, 4)}`, seq: seq++ };
     byId.set(record.id, token);
     byValue.set(sha256Hex(value), token);
-    inventory.add(record);
+    inventory.add(record, value);
     if (idemKey !== undefined) idempotency.set(idemKey, { bodyHash, token, atMs: ctx.now });
     return { status: 201, body: { data: render(token, ctx.now), value } };
   }

@@ -106,7 +106,7 @@ export function createBigCommerce(deps: BigCommerceDeps): PlatformModule {
         disabled: false,
       };
       tokens.set(sha256Hex(jwt), { record, kind, storeHash: cred.storeHash });
-      inventory.add(record);
+      inventory.add(record, jwt);
       return { status: 200, body: { data: { token: jwt }, meta: {} } };
     };
   }

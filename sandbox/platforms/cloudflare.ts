@@ -138,7 +138,7 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
     };
     byId.set(record.id, token);
     byValue.set(token.valueHash, token);
-    inventory.add(record);
+    inventory.add(record, value);
     return cfSuccess({ ...render(token, ctx.now), value });
   }
 
@@ -208,7 +208,7 @@ export function createCloudflare(deps: CloudflareDeps): PlatformModule {
     byValue.delete(t.valueHash);
     t.valueHash = sha256Hex(value);
     byValue.set(t.valueHash, t);
-    t.record.fingerprint = fingerprint(value);
+    inventory.revalue(t.record, value);
     t.modifiedAtMs = ctx.now;
     return cfSuccess(value);
   }

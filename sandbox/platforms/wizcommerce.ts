@@ -66,7 +66,7 @@ export function createWizCommerce(deps: WizCommerceDeps): PlatformModule {
       disabled: false,
     };
     byKey.set(sha256Hex(accessToken), record);
-    inventory.add(record);
+    inventory.add(record, accessToken);
     return {
       status: 200,
       body: {

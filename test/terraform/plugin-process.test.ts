@@ -65,6 +65,7 @@ function unary(client: grpc.Client, method: string, request: object): Promise<Re
 describe('provider process as go-plugin sees it', () => {
   let prepared: PreparedProvider;
   let clientCert: ServerCertificate;
+  let otherCert: ServerCertificate;
   const services = loadProtoServices();
   const Provider = grpc.makeGenericClientConstructor(services.provider, 'Provider');
   const Controller = grpc.makeGenericClientConstructor(services.controller, 'GRPCController');
@@ -72,6 +73,7 @@ describe('provider process as go-plugin sees it', () => {
   beforeAll(async () => {
     prepared = await prepareTestProvider();
     clientCert = await createServerCertificate();
+    otherCert = await createServerCertificate();
   });
   afterAll(() => {
     rmSync(prepared.root, { recursive: true, force: true });
@@ -129,6 +131,11 @@ describe('provider process as go-plugin sees it', () => {
     const anonymous = new Provider(address, grpc.credentials.createSsl(serverPem));
     await expect(unary(anonymous, 'GetProviderSchema', {})).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     anonymous.close();
+
+    // AutoMTLS pins the one certificate the engine announced: another (valid, self-signed) one is refused.
+    const impostor = new Provider(address, grpc.credentials.createSsl(serverPem, Buffer.from(otherCert.keyPem), Buffer.from(otherCert.certPem)));
+    await expect(unary(impostor, 'GetProviderSchema', {}), 'a client certificate other than PLUGIN_CLIENT_CERT').rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    impostor.close();
 
     const creds = grpc.credentials.createSsl(serverPem, Buffer.from(clientCert.keyPem), Buffer.from(clientCert.certPem));
     const provider = new Provider(address, creds);
