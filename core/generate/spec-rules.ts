@@ -3,6 +3,7 @@ import { celList, type AdmissionRule } from '../schema/admission.js';
 import { celIsDuration, celSeconds, formatDuration } from '../schema/duration.js';
 import { lifetimeDemand, rotationMessages } from '../schema/expiry.js';
 import { platformNames, type PlatformName } from '../schema/platform.js';
+import { formatSpecRules } from '../schema/secret-format.js';
 import { storefrontTokenSpecSchema } from '../schema/storefront-token.js';
 import { objectShape, walkFields } from '../schema/walk.js';
 
@@ -99,5 +100,5 @@ function rotationRules(): AdmissionRule[] {
 
 /** specRules are the CEL rules on StorefrontToken.spec that span fields. */
 export function specRules(): AdmissionRule[] {
-  return [...platformBlocks(), ...applicability(), ...lifetimeRules(), ...rotationRules()];
+  return [...platformBlocks(), ...applicability(), ...lifetimeRules(), ...rotationRules(), ...formatSpecRules(platformNames)];
 }

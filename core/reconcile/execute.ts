@@ -61,7 +61,7 @@ export async function execute(x: Execution, decision: Decision): Promise<StepRes
     case 'update':
       return update(x, decision.fields.map((f) => f.path.join('.')).join(', '));
     case 'publish':
-      return (await publish(x)) ? { changed: true, event: { type: 'Normal', reason: 'Published', message: `Secret ${x.spec.secret.name} was missing or edited; published token ${x.store.state.current?.fingerprint ?? ''} again` } } : unchanged;
+      return (await publish(x)) ? { changed: true, event: { type: 'Normal', reason: 'Published', message: `Secret ${x.spec.secret.name} was missing, edited or reshaped; published token ${x.store.state.current?.fingerprint ?? ''} again` } } : unchanged;
     case 'revokePrevious':
       return revokePrevious(x);
     case 'revoke':

@@ -7,18 +7,28 @@ import { RESERVED_KEYS } from './delivery.js';
 // The engine writes the previous token and its end under keys of its own
 // during a rotation overlap; a configured key must not collide with them.
 const reservedKey = `must not be ${RESERVED_KEYS.join(' or ')}: the previous token and its end are published under those keys during a rotation overlap`;
-const dataKey = admit(
-  z
-    .string()
-    .max(253)
-    .regex(/^\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$/, { message: 'must be a Secret data key: letters, digits, -, _ and ., not . or .. and not starting with ..' })
-    .refine((key) => !RESERVED_KEYS.includes(key), { message: reservedKey }),
-  [{ rule: `!(self in [${RESERVED_KEYS.map(celString).join(', ')}])`, message: reservedKey }],
-);
+/**
+ * dataKeySchema makes the schema of one Secret data key (a fresh node each
+ * call, since the field registry holds one description per node).
+ */
+export function dataKeySchema(): z.ZodString {
+  return admit(
+    z
+      .string()
+      .max(253)
+      .regex(/^\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$/, { message: 'must be a Secret data key: letters, digits, -, _ and ., not . or .. and not starting with ..' })
+      .refine((key) => !RESERVED_KEYS.includes(key), { message: reservedKey }),
+    [{ rule: `!(self in [${RESERVED_KEYS.map(celString).join(', ')}])`, message: reservedKey }],
+  );
+}
+const dataKey = dataKeySchema();
 
 const defaults = { token: 'token', expiresAt: 'expiresAt', origins: 'origins', tokenId: 'tokenId' } as const;
 type KeyName = keyof typeof defaults;
 const names = Object.keys(defaults) as KeyName[];
+
+/** SECRET_KEY_DEFAULTS are the data keys used when spec.secret.keys leaves one out. */
+export const SECRET_KEY_DEFAULTS: Readonly<Record<KeyName, string>> = defaults;
 
 function clash(other: string, value: string): string {
   return `must differ from secret.keys.${other}: both name the data key "${value}", so one value would overwrite the other in the Secret`;

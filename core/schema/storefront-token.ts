@@ -4,35 +4,14 @@ import { admit } from './admission.js';
 import { durationSchema } from './duration.js';
 import { field } from './meta.js';
 import { platformNames, platformSchema, type PlatformName } from './platform.js';
-import { secretKeysSchema } from './secret-keys.js';
-import { secretNameSchema } from './secret-name.js';
+import { secretSpecSchema } from './secret-spec.js';
 
 // The StorefrontToken spec: one declaration per field, each with the metadata
 // the CRD, Terraform schema and docs generators read. Platform blocks hold the
 // token's scope and platform-only settings; the common part holds lifetime,
 // rotation, revocation and delivery.
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dnsSubdomain = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-/** secretSpecSchema says which Kubernetes Secret receives the issued value, and how. */
-export const secretSpecSchema = z.strictObject({
-  name: field(secretNameSchema, {
-    description: 'Name of the Secret that receives the token; not a state Secret (sftoken-state-*, sftoken-tfstate-*).',
-  }),
-  namespace: field(z.string().max(63).regex(dnsLabel, { message: 'must be a valid Kubernetes namespace name' }).optional(), {
-    description: 'Namespace of the Secret (Terraform only; the operator always writes into the token\'s own namespace).',
-    surfaces: ['terraform'],
-  }),
-  keys: field(secretKeysSchema, {
-    description: 'Data keys to write, pairwise distinct: the token value, and the non-secret expiry, origins and token id.',
-  }),
-  labels: field(z.record(z.string(), z.string()).default({}), { description: 'Labels added to the Secret.' }),
-  annotations: field(z.record(z.string(), z.string()).default({}), { description: 'Annotations added to the Secret.' }),
-  onRevoke: field(z.enum(['Empty', 'Delete']).default('Empty'), {
-    description: 'What happens to the Secret once the token is revoked: Empty keeps it with the token key emptied; Delete removes it.',
-  }),
-});
 
 /** lifetimeSchema is how long an issued token lives: a rolling ttl or a fixed time. */
 export const lifetimeSchema = admit(z.strictObject({

@@ -6,6 +6,7 @@ import { resolveLifetimeSeconds } from '../reconcile/schedule.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { lifetimeDemand, rotationMessages } from './expiry.js';
 import { requirement, type Surface } from './meta.js';
+import { formatIssues } from './secret-format.js';
 import type { PlatformName } from './platform.js';
 import { storefrontTokenSpecSchema, type StorefrontTokenSpec } from './storefront-token.js';
 import { getAt, walkFields } from './walk.js';
@@ -46,6 +47,7 @@ export function validateSpec(input: unknown, options: ValidateOptions): Validati
     ...applicability(spec, options.surface),
     ...platformBlock(spec),
     ...lifetimeRules(spec, options),
+    ...formatIssues(spec.platform, spec.secret),
   ];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, spec, warnings: warnings(spec) };
 }

@@ -1,4 +1,5 @@
 import { REVOKED_ANNOTATION, type FoundSecret, type SecretContent } from '../../core/delivery/secret-content.js';
+import { OPAQUE_TYPE } from '../../core/schema/secret-type.js';
 import type { Destination } from '../../core/reconcile/ports.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import type { Informer } from '../runtime/informer.js';
@@ -18,6 +19,7 @@ export function ownedBy(secret: SecretObject, uid: string): boolean {
 /** contentOf reads a Secret object as engine content (data decoded). */
 export function contentOf(secret: SecretObject): SecretContent {
   return {
+    type: secret.type ?? OPAQUE_TYPE,
     data: Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, unb64(v)])),
     labels: secret.metadata.labels ?? {},
     annotations: secret.metadata.annotations ?? {},
@@ -34,7 +36,7 @@ export function destinationObject(token: TokenIdentity, name: string, content: S
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    type: 'Opaque',
+    type: content.type,
     metadata: {
       name,
       namespace: token.namespace,
@@ -77,8 +79,11 @@ export class SecretDestination implements Destination {
     let written: SecretObject | undefined;
     if (actual === undefined) {
       written = await this.#kube.send<SecretObject>('POST', secretPath(this.#token.namespace), desired);
+    } else if (!ownedBy(actual, this.#token.uid)) {
+      return;
+    } else if ((actual.type ?? OPAQUE_TYPE) !== desired.type) {
+      written = await this.#replace(actual, desired);
     } else {
-      if (!ownedBy(actual, this.#token.uid)) return;
       // Labels and annotations others added (e.g. Reloader's) are kept.
       const merged: SecretObject = {
         ...desired,
@@ -95,6 +100,19 @@ export class SecretDestination implements Destination {
       this.#found = written;
       this.#secrets.remember(written);
     }
+  }
+
+  // Kubernetes never changes a Secret's type, so a new type means a new
+  // Secret: delete ours (only the version read: a concurrent write makes it
+  // fail and retry), then create it. A crash in between leaves the Secret
+  // missing and the token in the state Secret, so the next pass publishes it.
+  async #replace(actual: SecretObject, desired: SecretObject): Promise<SecretObject | undefined> {
+    await this.#kube.send('DELETE', secretPath(this.#token.namespace, this.#name), { preconditions: { uid: actual.metadata.uid, resourceVersion: actual.metadata.resourceVersion } }, undefined, [404]);
+    this.#secrets.evict(keyOf(this.#token.namespace, this.#name));
+    this.#found = undefined;
+    const labels = { ...actual.metadata.labels, ...desired.metadata.labels };
+    const annotations = { ...withoutEngineMarks(actual.metadata.annotations), ...desired.metadata.annotations };
+    return this.#kube.send<SecretObject>('POST', secretPath(this.#token.namespace), { ...desired, metadata: { ...desired.metadata, labels, annotations } });
   }
 
   async retract(mode: 'Delete' | 'Empty', retracted: (actual: SecretContent) => SecretContent): Promise<boolean> {

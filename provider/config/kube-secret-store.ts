@@ -52,7 +52,7 @@ interface Snapshot {
 
 function decode(ref: SecretRef, s: SecretObject): StoredSecret {
   const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, unb64(v)]));
-  return { ...ref, labels: s.metadata.labels ?? {}, annotations: s.metadata.annotations ?? {}, data, ...(s.metadata.resourceVersion === undefined ? {} : { resourceVersion: s.metadata.resourceVersion }) };
+  return { ...ref, ...(s.type === undefined ? {} : { type: s.type }), labels: s.metadata.labels ?? {}, annotations: s.metadata.annotations ?? {}, data, ...(s.metadata.resourceVersion === undefined ? {} : { resourceVersion: s.metadata.resourceVersion }) };
 }
 
 /**
@@ -136,7 +136,7 @@ export class KubeSecretStore implements SecretStore {
     const body: SecretObject = {
       apiVersion: 'v1',
       kind: 'Secret',
-      type: 'Opaque',
+      type: secret.type ?? 'Opaque',
       metadata: { name: secret.name, namespace: secret.namespace, labels: { ...secret.labels }, annotations: { ...secret.annotations }, ...(expect === undefined ? {} : { resourceVersion: expect }) },
       data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, b64(v)])),
     };

@@ -6,6 +6,8 @@ export interface SecretRef {
 
 /** StoredSecret is a Secret as the provider reads and writes it, with data decoded to text. */
 export interface StoredSecret extends SecretRef {
+  /** type is the Secret's type; absent means Opaque. Kubernetes never changes it in place. */
+  readonly type?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   /** data is the Secret's data, decoded from base64. It holds token values: never log it. */
