@@ -406,9 +406,10 @@ export class SftokenProvider extends cdktf.TerraformProvider {
     super(scope, id, {
       terraformResourceType: 'sftoken',
       terraformGeneratorMetadata: {
-        providerName: 'sftoken'
+        providerName: 'sftoken',
+        providerVersionConstraint: '~> 0.1'
       },
-      terraformProviderSource: 'registry.terraform.io/storefront-token/sftoken'
+      terraformProviderSource: 'storefront-token/sftoken'
     });
     this._alias = config.alias;
     this._avvyr = config.avvyr;

@@ -2442,7 +2442,8 @@ export class StorefrontToken extends cdktf.TerraformResource {
     super(scope, id, {
       terraformResourceType: 'sftoken_storefront_token',
       terraformGeneratorMetadata: {
-        providerName: 'sftoken'
+        providerName: 'sftoken',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,

@@ -66,7 +66,8 @@ export class EphemeralSftokenTokenValue extends cdktn.TerraformEphemeralResource
     super(scope, id, {
       terraformResourceType: 'sftoken_token_value',
       terraformGeneratorMetadata: {
-        providerName: 'sftoken'
+        providerName: 'sftoken',
+        providerVersionConstraint: '~> 0.1'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
