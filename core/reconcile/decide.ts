@@ -1,5 +1,6 @@
 import { diffSpec, type FieldChange } from './diff.js';
 import type { IssueReason, TokenFacts } from './facts.js';
+import { describeTargets, dueForRestart, waitingFor, type ConsumerRef } from './rollout.js';
 import { renewAt, scheduleFor } from './schedule.js';
 
 /**
@@ -13,7 +14,8 @@ export type Decision =
   | { readonly action: 'issue'; readonly reason: IssueReason; readonly message: string; readonly request?: string }
   | { readonly action: 'update'; readonly reason: 'Changed'; readonly message: string; readonly fields: readonly FieldChange[] }
   | { readonly action: 'publish'; readonly reason: 'SecretRepaired'; readonly message: string }
-  | { readonly action: 'revokePrevious'; readonly reason: 'OverlapEnded'; readonly message: string }
+  | { readonly action: 'revokePrevious'; readonly reason: 'OverlapEnded' | 'RolledOut'; readonly message: string }
+  | { readonly action: 'restartConsumers'; readonly reason: 'Restart'; readonly message: string; readonly targets: readonly ConsumerRef[] }
   | { readonly action: 'revoke'; readonly reason: 'Revoked'; readonly message: string }
   | { readonly action: 'retractSecret'; readonly reason: 'Revoked'; readonly message: string }
   | { readonly action: 'blocked'; readonly reason: 'SecretNotOwned'; readonly message: string }
@@ -39,7 +41,9 @@ const checks: readonly Check[] = [
   changedSpec, // desired settings differ from the token's
   renewal, // close to expiry
   lostSecret, // Secret deleted or edited
-  overlapEnded, // previous token's overlap is over
+  overlapEnded, // previous token's overlap is over (the hard limit, or at once for a leak)
+  restartConsumers, // a new token was published: restart the targets once
+  consumersRolledOut, // every target runs the new token: the previous one may go before the overlap ends
 ];
 
 /** decide returns the next step for a token; it is pure and never throws. */
@@ -155,6 +159,22 @@ function overlapEnded(facts: TokenFacts): Decision | undefined {
   const previous = facts.previous;
   if (previous === undefined || previous.revokeAt.getTime() > facts.now.getTime()) return undefined;
   return { action: 'revokePrevious', reason: 'OverlapEnded', message: `Overlap ended; revoking the previous token ${previous.record.fingerprint}` };
+}
+
+// Restart targets are patched once per new token, in one batch; with none
+// left to patch (a crash after the patch) the step only records it done.
+function restartConsumers(facts: TokenFacts): Decision | undefined {
+  const rollout = facts.rollout;
+  if (rollout === undefined || rollout.restartedAt !== undefined) return undefined;
+  const due = dueForRestart(rollout).map(({ kind, name }) => ({ kind, name }));
+  const message = due.length === 0 ? `Restart targets already restarted for token ${rollout.token}` : `Restarting ${describeTargets(due)} to pick up token ${rollout.token}`;
+  return { action: 'restartConsumers', reason: 'Restart', message, targets: due };
+}
+
+function consumersRolledOut(facts: TokenFacts): Decision | undefined {
+  const { rollout, previous } = facts;
+  if (rollout === undefined || previous === undefined || rollout.restartedAt === undefined || waitingFor(rollout).length > 0) return undefined;
+  return { action: 'revokePrevious', reason: 'RolledOut', message: `Every restart target runs token ${rollout.token}; revoking the previous token ${previous.record.fingerprint} before the overlap ends` };
 }
 
 function idle(facts: TokenFacts): Decision {

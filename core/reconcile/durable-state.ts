@@ -42,6 +42,18 @@ export type HistoryEntry = NonNullable<StorefrontTokenStatus['history']>[number]
 /** A PreviousToken is the token kept valid during an overlap, and why it was retired. */
 export type PreviousToken = DurableToken & { readonly revokeAt: string; readonly retired: HistoryEntry['reason'] };
 
+/**
+ * A RolloutRecord says that consumers must move to a new token: written with
+ * the token that replaced another (when restart targets are set), and marked
+ * restarted once the targets were patched, so each rotation restarts them once.
+ */
+export interface RolloutRecord {
+  /** token is the fingerprint of the token the consumers must pick up. */
+  readonly token: string;
+  /** restartedAt is when the targets were restarted for it; absent while the restart is due. */
+  readonly restartedAt?: string;
+}
+
 /** DurableState is everything that must not be lost about one token. */
 export interface DurableState {
   readonly pending?: PendingCreate;
@@ -54,6 +66,8 @@ export interface DurableState {
    * request nor act on it twice.
    */
   readonly rotated?: string;
+  /** rollout is the consumers' restart for the current token, when restart targets are set. */
+  readonly rollout?: RolloutRecord;
   readonly history: readonly HistoryEntry[];
   /** notes are lasting warnings, e.g. an in-doubt create that can only expire on its own. */
   readonly notes: readonly string[];
@@ -104,6 +118,7 @@ interface WireState {
   previous?: WireToken;
   revokedAt?: string;
   rotated?: string;
+  rollout?: RolloutRecord;
   history?: HistoryEntry[];
   notes?: string[];
 }
@@ -131,6 +146,7 @@ export function encodeDurableState(state: DurableState): Record<string, string> 
     ...(state.previous === undefined ? {} : { previous: wireToken(state.previous, state.previous.revokeAt, state.previous.retired) }),
     ...(state.revokedAt === undefined ? {} : { revokedAt: state.revokedAt }),
     ...(state.rotated === undefined ? {} : { rotated: state.rotated }),
+    ...(state.rollout === undefined ? {} : { rollout: state.rollout }),
     history: [...state.history],
     notes: [...state.notes],
   };
@@ -162,6 +178,7 @@ export function decodeDurableState(data: Readonly<Record<string, string>>): Dura
     ...(previous === undefined ? {} : { previous }),
     ...(wire.revokedAt === undefined ? {} : { revokedAt: wire.revokedAt }),
     ...(wire.rotated === undefined ? {} : { rotated: wire.rotated }),
+    ...(wire.rollout === undefined ? {} : { rollout: wire.rollout }),
     history: wire.history ?? [],
     notes: wire.notes ?? [],
   };

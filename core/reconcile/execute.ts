@@ -8,7 +8,8 @@ import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 import type { Decision } from './decide.js';
 import { historyOf, HISTORY_LIMIT, withNote, type DurableState, type DurableToken, type HistoryEntry } from './durable-state.js';
 import type { IssueReason } from './facts.js';
-import type { Destination, EventNote, ExecuteHooks, PlatformGate, TokenStore } from './ports.js';
+import type { Consumers, Destination, EventNote, ExecuteHooks, PlatformGate, TokenStore } from './ports.js';
+import { describeTargets, replacedWith, type ConsumerRef } from './rollout.js';
 import { scheduleFor } from './schedule.js';
 import { scopeNotFound } from './scope.js';
 
@@ -33,6 +34,8 @@ export interface Execution {
   readonly client: PlatformClient;
   readonly store: TokenStore;
   readonly destination: Destination;
+  /** consumers restarts spec.rolloutRestartTargets; without it a restart step only records itself. */
+  readonly consumers?: Consumers;
   readonly now: () => Date;
   readonly signal?: AbortSignal;
   /** gate wraps every platform call. @default calls straight through */
@@ -64,6 +67,8 @@ export async function execute(x: Execution, decision: Decision): Promise<StepRes
       return (await publish(x)) ? { changed: true, event: { type: 'Normal', reason: 'Published', message: `Secret ${x.spec.secret.name} was missing, edited or reshaped; published token ${x.store.state.current?.fingerprint ?? ''} again` } } : unchanged;
     case 'revokePrevious':
       return revokePrevious(x);
+    case 'restartConsumers':
+      return restartConsumers(x, decision.targets);
     case 'revoke':
       return revokeAll(x);
     case 'retractSecret':
@@ -118,7 +123,7 @@ function adopted(x: Execution, token: DurableToken, reason: IssueReason, request
   if (state.current === undefined) return { ...state, current: token };
   const now = x.now();
   const overlapMs = keepsOverlap(reason) ? scheduleFor(x.spec, x.capabilities, now).overlapMs : 0;
-  return { ...state, current: token, previous: { ...state.current, revokeAt: new Date(now.getTime() + overlapMs).toISOString(), retired: retiredAs[reason] } };
+  return { ...replacedWith(x.spec, state, token.fingerprint), current: token, previous: { ...state.current, revokeAt: new Date(now.getTime() + overlapMs).toISOString(), retired: retiredAs[reason] } };
 }
 
 function requestOf(x: Execution, key: string, expiresAt: Date | undefined): IssueRequest {
@@ -179,7 +184,7 @@ async function roll(x: Execution, current: DurableToken, reason: IssueReason, re
   crash(x, 'afterCreate');
   const token = { ...durable(rolled, rolled.issuedAt), ...(current.issued === undefined ? {} : { issued: current.issued }) };
   const { current: _lost, ...rest } = x.store.state;
-  await x.store.save({ ...rest, ...(request === undefined ? {} : { rotated: request }), current: token, history: [historyOf(current, retiredAs[reason], x.now()), ...rest.history].slice(0, HISTORY_LIMIT) });
+  await x.store.save({ ...replacedWith(x.spec, rest, token.fingerprint), ...(request === undefined ? {} : { rotated: request }), current: token, history: [historyOf(current, retiredAs[reason], x.now()), ...rest.history].slice(0, HISTORY_LIMIT) });
   crash(x, 'afterRecord');
   await publish(x);
   crash(x, 'afterPublish');
@@ -252,6 +257,7 @@ async function revokeOne(x: Execution, token: DurableToken): Promise<string | un
 async function revokePrevious(x: Execution): Promise<StepResult> {
   const previous = x.store.state.previous;
   if (previous === undefined) return unchanged;
+  crash(x, 'beforeRevokePrevious');
   const note = await revokeOne(x, previous);
   crash(x, 'afterRevokePrevious');
   const { previous: _gone, ...rest } = x.store.state;
@@ -286,6 +292,26 @@ async function revokeAll(x: Execution): Promise<StepResult> {
   const which = retired.map((r) => r.fingerprint).join(', ');
   const message = `Revoked token ${which === '' ? '(none issued)' : which} at the platform`;
   return { changed: true, event: notes.length === 0 ? { type: 'Normal', reason: 'Revoked', message } : { type: 'Warning', reason: 'Revoked', message: `${message}; ${notes.join('; ')}` } };
+}
+
+// One batch per new token: every due target is patched, then the restart is
+// recorded whatever each target answered, so a refused target is reported
+// once and never retried into a restart storm. A crash between the two
+// leaves the targets marked; the next run patches none of them again.
+async function restartConsumers(x: Execution, targets: readonly ConsumerRef[]): Promise<StepResult> {
+  const rollout = x.store.state.rollout;
+  if (rollout === undefined || rollout.restartedAt !== undefined) return unchanged;
+  const outcomes = targets.length === 0 || x.consumers === undefined ? [] : await x.consumers.restart(targets, rollout.token);
+  crash(x, 'afterRestart');
+  await x.store.save({ ...x.store.state, rollout: { ...rollout, restartedAt: x.now().toISOString() } });
+  const restarted = outcomes.filter((o) => o.outcome === 'restarted');
+  const failed = outcomes.filter((o) => o.outcome !== 'restarted');
+  if (failed.length > 0) {
+    const why = failed.map((o) => `${o.kind}/${o.name}: ${o.outcome === 'missing' ? 'not found' : o.message ?? 'refused'}`).join('; ');
+    return { changed: true, event: { type: 'Warning', reason: 'RestartFailed', message: `Could not restart ${why}; they are not restarted again for token ${rollout.token}` } };
+  }
+  if (restarted.length === 0) return { changed: true };
+  return { changed: true, event: { type: 'Normal', reason: 'RestartedConsumers', message: `Restarted ${describeTargets(restarted)} to pick up token ${rollout.token}` } };
 }
 
 /** publish writes the destination from the durable state; false when there is no value to publish. */

@@ -2,6 +2,7 @@ import type { ObservedSpec, Observation } from '../contract/adapter.js';
 import type { Capabilities } from '../contract/capabilities.js';
 import type { TokenRecord } from '../schema/status.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
+import type { RolloutFacts } from './rollout.js';
 
 /** IssueReason says why a new token is being issued. */
 export type IssueReason = 'Initial' | 'Rotation' | 'Changed' | 'Repair' | 'Lost' | 'Requested' | 'Leaked';
@@ -65,4 +66,6 @@ export interface TokenFacts {
   readonly rotateRequest?: RotateRequest;
   /** paused: nothing is issued, rotated or repaired; revocation still happens. */
   readonly paused?: boolean;
+  /** rollout is the restart of the consumers for the current token, when one is recorded and its targets were gathered. */
+  readonly rollout?: RolloutFacts;
 }

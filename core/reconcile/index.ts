@@ -5,5 +5,6 @@ export * from './execute.js';
 export * from './facts.js';
 export * from './facts-of.js';
 export * from './ports.js';
+export * from './rollout.js';
 export * from './schedule.js';
 export * from './scope.js';

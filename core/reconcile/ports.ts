@@ -1,6 +1,7 @@
 import type { Observation } from '../contract/adapter.js';
 import type { SecretContent } from '../delivery/secret-content.js';
 import type { DurableState } from './durable-state.js';
+import type { ConsumerRef } from './rollout.js';
 
 /**
  * A TokenStore is the durable record of one token (the operator's state
@@ -30,6 +31,25 @@ export interface Destination {
   retract(mode: 'Delete' | 'Empty', retracted: (actual: SecretContent) => SecretContent): Promise<boolean>;
 }
 
+/** A RestartOutcome is what restarting one target did. */
+export interface RestartOutcome extends ConsumerRef {
+  /** outcome: restarted, missing (nothing to restart), or failed (refused; not retried for this token). */
+  readonly outcome: 'restarted' | 'missing' | 'failed';
+  /** message says why it failed, for the event. */
+  readonly message?: string;
+}
+
+/**
+ * Consumers restarts the workloads that read the token (the operator patches
+ * their pod templates). restart marks each target as restarted for `token`
+ * (a fingerprint) in the same write that restarts it, so a target already
+ * marked is never restarted twice for one token. A refusal is reported as
+ * `failed`; an error worth retrying (the API server unreachable) throws.
+ */
+export interface Consumers {
+  restart(targets: readonly ConsumerRef[], token: string): Promise<readonly RestartOutcome[]>;
+}
+
 /** CrashStep is a point in a transition where a crash must lose nothing. */
 export type CrashStep =
   | 'afterIntent' // pending create recorded, platform not yet called
@@ -38,7 +58,9 @@ export type CrashStep =
   | 'afterPublish' // destination published, status not yet written
   | 'afterRevoke' // platform revoked, state not yet written
   | 'afterRevokeRecord' // state records the revocation, Secret not yet retracted
-  | 'afterRevokePrevious'; // previous revoked at the platform, state not yet written
+  | 'afterRevokePrevious' // previous revoked at the platform, state not yet written
+  | 'afterRestart' // restart targets patched, the restart not yet recorded
+  | 'beforeRevokePrevious'; // targets rolled out (or the overlap ended), previous not yet revoked
 
 /** ExecuteHooks let a front end watch the engine's steps without copying them. */
 export interface ExecuteHooks {

@@ -9,6 +9,7 @@ export * from './ids.js';
 export * from './meta.js';
 export * from './origin.js';
 export * from './platform.js';
+export * from './rollout-target.js';
 export * from './secret-format.js';
 export * from './secret-keys.js';
 export * from './secret-name.js';

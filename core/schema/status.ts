@@ -25,6 +25,21 @@ export const historyEntrySchema = tokenRecordSchema.extend({
   reason: z.enum(['Rotated', 'Changed', 'Repaired', 'Revoked', 'Lost', 'Requested', 'Leaked']),
 });
 
+/** rolloutTargetStatusSchema is one restart target as the last reconcile saw it. */
+export const rolloutTargetStatusSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  state: z.enum(['RestartPending', 'RollingOut', 'RolledOut', 'NotRestarted', 'NotFound', 'Unreadable']),
+  message: z.string().optional(),
+});
+
+/** rolloutStatusSchema is the restart of the consumers for the current token. */
+export const rolloutStatusSchema = z.object({
+  token: z.string(),
+  restartedAt: z.string().optional(),
+  targets: z.array(rolloutTargetStatusSchema),
+});
+
 /** storefrontTokenStatusSchema is the observed state of one StorefrontToken. */
 export const storefrontTokenStatusSchema = z.object({
   observedGeneration: z.number().int().optional(),
@@ -38,6 +53,10 @@ export const storefrontTokenStatusSchema = z.object({
   revokedAt: field(z.string().optional(), { description: 'When the token was revoked (RFC 3339).', computed: true }),
   lastRotateRequest: field(z.string().optional(), {
     description: 'The last `sftoken.dev/rotate` annotation value acted on; a different value rotates the token once more.',
+    computed: true,
+  }),
+  rollout: field(rolloutStatusSchema.optional(), {
+    description: 'The restart of spec.rolloutRestartTargets for the current token (by fingerprint): when it was done, and each target\'s state (RestartPending, RollingOut, RolledOut, NotRestarted, NotFound, Unreadable).',
     computed: true,
   }),
   history: field(z.array(historyEntrySchema).max(10).optional(), { description: 'The last retired tokens, newest first.', computed: true }),

@@ -4,6 +4,7 @@ import { admit } from './admission.js';
 import { durationSchema } from './duration.js';
 import { field } from './meta.js';
 import { platformNames, platformSchema, type PlatformName } from './platform.js';
+import { rolloutTargetsSchema } from './rollout-target.js';
 import { secretSpecSchema } from './secret-spec.js';
 
 // The StorefrontToken spec: one declaration per field, each with the metadata
@@ -89,6 +90,10 @@ export const storefrontTokenSpecSchema = z.strictObject({
   ...platformBlocks,
   lifetime: field(lifetimeSchema.optional(), { description: 'How long each issued token lives (ttl or a fixed expiresAt).' }),
   rotation: field(rotationSchema.optional(), { description: 'Renewal before expiry, with an overlap in which the previous token stays valid.' }),
+  rolloutRestartTargets: field(rolloutTargetsSchema.optional(), {
+    description: 'Deployments, StatefulSets and DaemonSets in the token\'s namespace that read the token. After a new token is published their pods are restarted once (pod template annotation), and the previous token is revoked as soon as every target has rolled out, or when rotation.overlap ends, whichever is first.',
+    surfaces: ['kubernetes'],
+  }),
   revoked: field(z.boolean().default(false), {
     description: 'Set to true to revoke the token at the platform. One way: it can never be set back to false, and a revoked token is never reissued.',
     oneWay: true,

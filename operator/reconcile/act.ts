@@ -3,6 +3,7 @@ import { execute, type StepResult } from '../../core/reconcile/execute.js';
 import type { EventNote } from '../../core/reconcile/ports.js';
 import { crashPoint } from './crashpoint.js';
 import { SecretDestination } from './destination.js';
+import { WorkloadConsumers } from './rollout.js';
 import type { Gathered } from './gather.js';
 import type { Informer } from '../runtime/informer.js';
 import type { KubeClient, SecretObject } from '../../kube/index.js';
@@ -56,6 +57,7 @@ export async function act(deps: ActDeps, g: Gathered, decision: Decision): Promi
     client: g.connection.client,
     store: new StateSecretStore(deps.kube, deps.secrets, g.token, g.stored),
     destination: new SecretDestination(deps.kube, deps.secrets, g.token, g.spec, g.destination),
+    consumers: new WorkloadConsumers(deps.kube, g.token.namespace, g.token.name, deps.now),
     now: deps.now,
     gate: async (call) => {
       if (!gate.enter()) throw new GateClosed(gate.waitMs());

@@ -17,6 +17,7 @@ import type { Reconciler } from '../runtime/queue.js';
 import { emptyState, holdsTokens, type DurableState, type DurableToken } from '../../core/reconcile/durable-state.js';
 import { decodeState, releaseState, trustedState } from './state.js';
 import { buildStatus, statusChanged, type Outcome } from './status.js';
+import { rolloutLook, rolloutStatusOf } from './rollout-status.js';
 import { countStep } from '../observability/step-counts.js';
 import { readingOf } from '../observability/token-reading.js';
 
@@ -102,6 +103,8 @@ function nextLook(deps: ControllerDeps, g: Gathered, decision: Decision): number
   if (decision.action === 'wait' && decision.until !== undefined) times.push(decision.until.getTime());
   const poll = deps.observations.dueAt(g.key, deps.pollIntervalMs);
   times.push(poll ?? now + deps.pollIntervalMs);
+  const rollout = rolloutLook(g.facts, now);
+  if (rollout !== undefined) times.push(rollout);
   return Math.max(0, Math.min(...times) - now);
 }
 
@@ -135,7 +138,7 @@ async function writeStatus(deps: ControllerDeps, object: StorefrontTokenObject, 
   const latest = deps.tokens.get(`${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`) ?? object;
   const renewAt = g?.decision?.action !== 'wait' ? undefined : renewDue(g.gathered.facts);
   const warnings = [...(g?.gathered.warnings ?? []), ...state.notes];
-  const status = buildStatus({ generation: latest.metadata.generation ?? 0, previous: latest.status, state, outcome, ...(renewAt === undefined ? {} : { renewAt }), warnings, now: deps.now() });
+  const status = buildStatus({ generation: latest.metadata.generation ?? 0, previous: latest.status, state, outcome, ...(renewAt === undefined ? {} : { renewAt }), ...rolloutStatusOf(g?.gathered.facts), warnings, now: deps.now() });
   const namespace = latest.metadata.namespace ?? '';
   const name = latest.metadata.name ?? '';
   // Without gathered facts (a problem) status holds no in-doubt create: the stored state does.

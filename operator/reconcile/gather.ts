@@ -6,6 +6,7 @@ import type { DurableToken } from '../../core/reconcile/durable-state.js';
 import type { TokenFacts } from '../../core/reconcile/facts.js';
 import { refOf } from '../../core/reconcile/execute.js';
 import { factsOf } from '../../core/reconcile/facts-of.js';
+import { rolloutDue, withRollout } from '../../core/reconcile/rollout.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { formatPath, validateSpec } from '../../core/schema/validate.js';
 import type { ConnectionResolver, ResolvedConnection } from '../connections/resolver.js';
@@ -17,6 +18,7 @@ import { secretPath } from '../../kube/index.js';
 import type { ObservationCache } from './observations.js';
 import type { StorefrontTokenObject } from '../objects.js';
 import type { Problem } from './problem.js';
+import { gatherConsumers } from './rollout.js';
 import { decodeState, trustedState, type StoredState, type TokenIdentity } from './state.js';
 
 /** GatherDeps are the read sides gather uses. */
@@ -94,7 +96,7 @@ export async function gather(deps: GatherDeps, object: StorefrontTokenObject, op
   const requests = requestsOf(object);
   const rotating = requests.rotateRequest !== undefined && requests.rotateRequest.value !== state.rotated;
   const mayWrite = !spec.revoked && (state.current === undefined || secret !== 'current' || observation?.state !== 'active' || rotating);
-  const facts: TokenFacts = factsOf({
+  const base: TokenFacts = factsOf({
     spec,
     name: spec.displayName ?? name,
     capabilities,
@@ -105,6 +107,9 @@ export async function gather(deps: GatherDeps, object: StorefrontTokenObject, op
     terminating: mayWrite && (await namespaceTerminating(deps, namespace)),
     ...requests,
   });
+  // Restart targets are read only while a replacement's restart is recorded, never for a steady token.
+  const targets = spec.rolloutRestartTargets;
+  const facts = targets !== undefined && rolloutDue(spec, state) ? withRollout(base, state, await gatherConsumers(deps.kube, namespace, name, targets)) : base;
   return { key, token, spec, warnings: validation.warnings.map((w) => `${formatPath(w.path)} ${w.message}`), capabilities, connection, stored, destination, facts };
 }
 

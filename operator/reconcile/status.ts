@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, StorefrontTokenStatus, TokenRecord } from '../../core/schema/status.js';
 import type { DurableState, DurableToken } from '../../core/reconcile/durable-state.js';
+import type { RolloutView } from '../../core/reconcile/rollout.js';
 
 /** ConditionStatus is a condition's status. */
 export type ConditionStatus = Condition['status'];
@@ -26,6 +27,8 @@ export interface StatusInput {
   readonly state: DurableState;
   readonly outcome: Outcome;
   readonly renewAt?: Date;
+  /** rollout is the restart targets' state: null when there is none to show, absent when unknown (keep what status shows). */
+  readonly rollout?: RolloutView | null;
   readonly warnings: readonly string[];
   readonly now: Date;
 }
@@ -80,7 +83,8 @@ export function buildStatus(input: StatusInput): StorefrontTokenStatus {
       observedGeneration: generation,
     }, now);
   }
-  const order = ['Ready', 'Issuing', 'Synced', 'Revoked'];
+  conditions = withRolloutCondition(conditions, input.rollout, generation, now);
+  const order = ['Ready', 'Issuing', 'Synced', 'RolledOut', 'Revoked'];
   conditions.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   return {
     observedGeneration: generation,
@@ -90,9 +94,25 @@ export function buildStatus(input: StatusInput): StorefrontTokenStatus {
     ...(input.renewAt === undefined || state.revokedAt !== undefined ? {} : { renewAt: input.renewAt.toISOString() }),
     ...(state.revokedAt === undefined ? {} : { revokedAt: state.revokedAt }),
     ...(state.rotated === undefined ? {} : { lastRotateRequest: state.rotated }),
+    ...rolloutField(input),
     ...(state.history.length === 0 ? {} : { history: state.history.slice(0, 10) }),
     ...(input.warnings.length === 0 ? {} : { warnings: [...input.warnings] }),
   };
+}
+
+// RolledOut tells whether the restart targets run the current token (True,
+// RolledOut) or which ones it still waits for (False, RestartPending or
+// RollingOut); it goes when there is no restart to show.
+function withRolloutCondition(conditions: Condition[], rollout: RolloutView | null | undefined, generation: number, now: Date): Condition[] {
+  if (rollout === undefined) return conditions;
+  if (rollout === null) return conditions.filter((c) => c.type !== 'RolledOut');
+  return setCondition(conditions, { type: 'RolledOut', status: rollout.done ? 'True' : 'False', reason: rollout.reason, message: rollout.message, observedGeneration: generation }, now);
+}
+
+function rolloutField(input: StatusInput): Pick<StorefrontTokenStatus, 'rollout'> {
+  const view = input.rollout === undefined ? input.previous?.rollout : input.rollout ?? undefined;
+  if (view === undefined) return {};
+  return { rollout: { token: view.token, ...(view.restartedAt === undefined ? {} : { restartedAt: view.restartedAt }), targets: view.targets.map((t) => ({ ...t })) } };
 }
 
 /** statusChanged tells whether writing `next` would change anything, so an idle operator writes nothing. */

@@ -9,6 +9,8 @@ import { tokenPath } from '../../operator/names.js';
 import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { spawnOperator, type OperatorProcess } from './process.js';
+import { createWorkload, finishRollout, getWorkload } from './rollout-workloads.js';
+import { restartAnnotation } from '../../operator/reconcile/rollout.js';
 import { applyIn, condition, exampleObjects, getSecret, getToken, secretValue, useCluster, waitFor, type Cluster } from './world.js';
 
 // Crash safety: SIGKILL the real operator process at each step of issue,
@@ -174,6 +176,39 @@ describe('crash safety', () => {
     expect(sample.stop(), 'never more than two active tokens').toBeLessThanOrEqual(2);
     await assertConverged(s, ns, r, step);
   }, 120_000);
+
+  // Restart consumers, then retire the old token: one rotation killed twice,
+  // right after the targets were patched (restart not yet recorded) and
+  // right before the previous token is revoked for the finished rollout. The
+  // target is restarted once, the previous token revoked once, nothing is
+  // lost or leaked. (One scenario for both points: each kill costs a start.)
+  it('rollout restart: cloudflare killed afterRestart, then beforeRevokePrevious', async () => {
+    const r = resources.cloudflare;
+    const s = await newSandbox();
+    const ns = await freshNamespace(cluster.cp.kubeConfig(), 'crash-rollout');
+    await createWorkload(cluster.kube, ns, 'Deployment', 'web', 1);
+    await applyIn(cluster, ns, objectsFor(r, s, (spec) => ({ ...spec, rotation: { overlap: '10m' }, rolloutRestartTargets: [{ kind: 'Deployment', name: 'web' }] })));
+    const first = await settled(cluster, ns, r, readyWithoutPrevious);
+    await first.kill('SIGTERM');
+    const old = (await getToken(cluster, ns, r.name))?.status?.current?.fingerprint ?? '';
+    const sample = watchMax(s, 'cloudflare');
+    await cluster.kube.mergePatch(tokenPath(ns, r.name), { metadata: { annotations: { 'sftoken.dev/rotate': 'r1' } } });
+    await killedAt(cluster, ns, 'afterRestart');
+    expect((await getWorkload(cluster.kube, ns, 'Deployment', 'web'))?.metadata.generation, 'patched before the kill').toBe(2);
+    await finishRollout(cluster.kube, ns, 'Deployment', 'web');
+    await killedAt(cluster, ns, 'beforeRevokePrevious');
+    expect(s.inventory('cloudflare').find((e) => old.startsWith(e.fingerprint))?.state, 'killed before the revoke').toBe('active');
+    const op = await settled(cluster, ns, r, (t) => readyWithoutPrevious(t) && t?.status?.history?.[0]?.fingerprint === old);
+    await op.kill('SIGTERM');
+    const t = await getToken(cluster, ns, r.name);
+    const web = await getWorkload(cluster.kube, ns, 'Deployment', 'web');
+    expect(web?.metadata.generation, 'restarted exactly once for the rotation').toBe(2);
+    expect(web?.spec?.template?.metadata?.annotations?.[restartAnnotation(r.name)]).toBe(t?.status?.current?.fingerprint);
+    expect(t?.status?.history?.map((h) => h.reason), 'one rotation').toEqual(['Requested']);
+    expect(s.inventory('cloudflare').find((e) => old.startsWith(e.fingerprint))?.state, 'previous revoked').toBe('revoked');
+    expect(sample.stop(), 'never more than two active tokens').toBeLessThanOrEqual(2);
+    await assertConverged(s, ns, r, 'beforeRevokePrevious');
+  }, 150_000);
 
   const revokeSteps: CrashStep[] = ['afterRevoke', 'afterRevokeRecord'];
   const revokeCases = (['bigcommerce', 'cloudflare', 'wizcommerce', 'avvyr'] as const).flatMap((platform) =>

@@ -38,6 +38,11 @@ ClusterRole in cluster mode, one Role per watched namespace in namespaced mode.
   # Issued, Rotated, Revoked, … on the token.
   resources: ["events"]
   verbs: ["create"]
+- apiGroups: ["apps"]
+  # spec.rolloutRestartTargets: each target is read by name (rollout status) and
+  # restarted by patching its pod template's annotations; never listed or watched.
+  resources: ["deployments", "statefulsets", "daemonsets"]
+  verbs: ["get", "patch"]
 - apiGroups: [""]
   # Whether a token's namespace is being deleted, asked only before a step
   # that would write into it (no reissue or republish into a dying namespace).
