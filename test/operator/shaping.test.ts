@@ -1,7 +1,7 @@
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../core/secret.js';
-import type { KubeObject, SecretObject } from '../../kube/index.js';
+import { secretPath, type KubeObject, type SecretObject } from '../../kube/index.js';
 import { tokenPath } from '../../operator/names.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
 import type { Sandbox } from '../../sandbox/index.js';
@@ -136,6 +136,35 @@ describe('operator: secret shaping', () => {
     { name: 'UnknownValue', reason: 'a BigCommerce token has no accountId', secret: { name: secretName, formats: [{ key: 'a.json', format: 'json', fields: { account: 'accountId' } }] }, field: /spec\.secret\.formats: Invalid value: "object": must name a value of a bigcommerce token: one of token, expiresAt/ },
     { name: 'FormatUnderTokenKey', reason: 'the document would overwrite the token', secret: { name: secretName, formats: [{ key: 'token', format: 'json' }] }, field: /spec\.secret\.formats: Invalid value: "object": each format key must differ from the secret\.keys values/ },
   ];
+
+  it('TypeChangeInterrupted: a replacement cut between delete and create (the Secret gone, the new type applied) is finished from the state Secret with the same token', async () => {
+    const ns = await freshNamespace(cluster.cp.kubeConfig(), 'op-shaping-crash');
+    const first = await startOperatorIn(cluster, ns, { pollIntervalMs: 1000 });
+    let fp = '';
+    try {
+      await applyIn(cluster, ns, example(shaped));
+      fp = (await waitReady(cluster, ns, name)).status?.current?.fingerprint ?? '';
+    } finally {
+      await first.operator.stop();
+    }
+    const count = sandbox.inventory('bigcommerce').length;
+    // What an operator killed inside the replacement leaves: the new type in the spec, the old Secret deleted, the new one not yet created.
+    await applyIn(cluster, ns, example({ ...shaped, type: 'example.com/storefront-token' }));
+    await cluster.kube.send('DELETE', secretPath(ns, secretName));
+    const second = await startOperatorIn(cluster, ns, { pollIntervalMs: 1000 });
+    try {
+      const secret = await waitFor('Secret of the new type', async () => {
+        const s = await getSecret(cluster, ns, secretName);
+        return s?.type === 'example.com/storefront-token' ? s : undefined;
+      });
+      expect(fingerprint(secretValue(secret, 'password') ?? ''), 'the same token, from the state Secret').toBe(fp);
+      expect(parseEnv(secretValue(secret, '.env.local') ?? '')['BIGCOMMERCE_STOREFRONT_TOKEN']).toBe(secretValue(secret, 'password'));
+      expect(sandbox.inventory('bigcommerce').length, 'nothing issued').toBe(count);
+      expect(stateOf(fp)).toBe('active');
+    } finally {
+      await second.operator.stop();
+    }
+  }, 60_000);
 
   it('InvalidName: a dotenv name is refused by the operator (a CRD map cannot bound its keys for CEL), naming the field, and nothing is issued', async () => {
     const ns = await freshNamespace(cluster.cp.kubeConfig(), 'op-shaping-name');
