@@ -38,10 +38,17 @@ const rows: Row[] = [
     starts: [0, 0, 0, 0, 0, 1020, 1020, 1020, 1020, 1020, 2040],
   },
   {
-    name: 'CountsRequestsStartedAfterTheAnswer',
-    reason: "an answer's remaining does not yet count the requests admitted after it, so they are subtracted",
+    name: 'CountsRequestsStillInFlight',
+    reason: "an answer's remaining may not count the requests admitted after it yet, so the budget is the quota less all we admitted",
     rps: 10,
     script: [{ send: 3 }, { answer: 0, reading: { ...WINDOW, remaining: 4 } }, { send: 3 }],
+    starts: [0, 0, 0, 0, 0, 1020],
+  },
+  {
+    name: 'ReorderedAnswersStrandNothing',
+    reason: 'when a later request reached the platform first, the earlier one reports less remaining; the budget is still the quota less ours, none stranded',
+    rps: 10,
+    script: [{ send: 3 }, { answer: 0, reading: { ...WINDOW, remaining: 3 } }, { answer: 1, reading: { ...WINDOW, remaining: 4 } }, { send: 3 }],
     starts: [0, 0, 0, 0, 0, 1020],
   },
   {

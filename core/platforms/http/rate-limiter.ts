@@ -26,10 +26,14 @@ interface Window {
   readonly id: number;
   /** endsAt is when the platform's window ends (epoch ms), as its answers say. */
   endsAt: number;
-  /** budget is how many more requests may start before endsAt. */
-  budget: number;
   /** confirmed is true once an answer from this window told us its end. */
   confirmed: boolean;
+  /** admitted counts our requests admitted in this window. */
+  admitted: number;
+  /** othersAtLeast is the least the platform counted in this window besides ours (other clients of the same quota). */
+  othersAtLeast: number;
+  /** closed is set by a 429: nothing more starts before endsAt. */
+  closed: boolean;
 }
 
 // A window whose reported end moves later than this has been replaced by a new one at the platform
@@ -44,9 +48,11 @@ const UNKNOWN_WINDOW_MS = 1_000;
  * reset) it paces them with a token bucket at the configured rate; from then
  * on it spends each window's budget as soon as the window opens, holds every
  * request while the budget is spent, and opens the next window at the reset.
- * Answers correct the budget: the requests started after the answered one
- * are subtracted from the `remaining` it reports, and answers from a window
- * already closed are ignored. A 429 holds everything for the wait it names
+ * The budget of a window is the quota less what we admitted in it less what
+ * others surely spent: an answer's count (quota - remaining) beyond all we
+ * had admitted by then. That holds however the answers are reordered in
+ * flight (a plain `remaining` would undercount and strand budget), and
+ * answers from a window already closed are ignored. A 429 holds everything for the wait it names
  * (Retry-After, else the reset), in both modes; only served answers set a
  * budget, so a platform that names its reset only on a 429 keeps its pace.
  */
@@ -57,6 +63,7 @@ export class RateLimiter {
   readonly #now: () => number;
   readonly #sleep: Sleep;
   #seq = 0;
+  #paced = 0;
   #nextWindowId = 0;
   #window: Window | undefined;
   #quota: number | undefined;
@@ -96,13 +103,16 @@ export class RateLimiter {
     const now = this.#now();
     if (now < this.#pausedUntil) return this.#pausedUntil - now;
     let w = this.#window;
-    if (w === undefined) return this.#ticket(this.#nextWindowId);
+    if (w === undefined) {
+      this.#paced++;
+      return this.#ticket(this.#nextWindowId);
+    }
     if (now >= w.endsAt + this.#marginMs) {
       w = this.#open(now);
       this.#window = w;
     }
-    if (w.budget <= 0) return Math.max(1, w.endsAt + this.#marginMs - now);
-    w.budget--;
+    if (this.#budget(w) <= 0) return Math.max(1, w.endsAt + this.#marginMs - now);
+    w.admitted++;
     return this.#ticket(w.id);
   }
 
@@ -132,27 +142,35 @@ export class RateLimiter {
   }
 
   #open(now: number): Window {
-    return { id: this.#nextWindowId++, endsAt: now + (this.#windowMs ?? UNKNOWN_WINDOW_MS), budget: this.#quota ?? 1, confirmed: false };
+    return { id: this.#nextWindowId++, endsAt: now + (this.#windowMs ?? UNKNOWN_WINDOW_MS), confirmed: false, admitted: 0, othersAtLeast: 0, closed: false };
+  }
+
+  #budget(w: Window): number {
+    return w.closed ? 0 : (this.#quota ?? 1) - w.othersAtLeast - w.admitted;
   }
 
   #learn(ticket: RateTicket, remaining: number, endsAt: number): void {
-    // Requests admitted after the answered one have not been counted in its `remaining` yet.
-    const left = remaining - (this.#seq - ticket.seq - 1);
-    const w = this.#window;
+    let w = this.#window;
     if (w === undefined) {
-      this.#window = { id: this.#nextWindowId++, endsAt, budget: left, confirmed: true };
+      // Every request admitted while pacing belongs to this first window.
+      w = { id: this.#nextWindowId++, endsAt, confirmed: true, admitted: this.#paced, othersAtLeast: 0, closed: false };
+      this.#window = w;
+    } else if (ticket.window !== w.id) {
       return;
-    }
-    if (ticket.window !== w.id) return;
-    if (!w.confirmed || endsAt > w.endsAt + NEW_WINDOW_TOLERANCE_MS) {
-      // The first answer replaces the guessed end; a much later end means the platform opened a new window.
-      w.budget = w.confirmed ? left : Math.min(w.budget, left);
+    } else if (!w.confirmed) {
+      // The first answer replaces the guessed end.
       w.endsAt = endsAt;
       w.confirmed = true;
-      return;
+    } else if (endsAt > w.endsAt + NEW_WINDOW_TOLERANCE_MS) {
+      // A much later end: the platform opened a new window, in which at most this request and the later ones count.
+      w.endsAt = endsAt;
+      w.admitted = this.#seq - ticket.seq;
+      w.othersAtLeast = 0;
+    } else {
+      w.endsAt = Math.min(w.endsAt, endsAt);
     }
-    w.budget = Math.min(w.budget, left);
-    w.endsAt = Math.min(w.endsAt, endsAt);
+    // The platform counted quota - remaining in this window; of those, at most `admitted` were ours.
+    w.othersAtLeast = Math.max(w.othersAtLeast, (this.#quota ?? remaining + 1) - remaining - w.admitted);
   }
 
   #pause(ticket: RateTicket, until: number): void {
@@ -161,7 +179,7 @@ export class RateLimiter {
     const w = this.#window;
     // A 429 from a window already closed says nothing about the current one's budget.
     if (w === undefined || ticket.window !== w.id) return;
-    w.budget = 0;
+    w.closed = true;
     w.endsAt = until;
     w.confirmed = true;
   }
