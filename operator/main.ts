@@ -6,7 +6,7 @@ import { makeReconciler } from './reconcile/controller.js';
 import { CredentialsWatch } from './connections/credentials-watch.js';
 import { EventRecorder, type EventSink } from './runtime/events.js';
 import { startHealthServer, type HealthServer } from './runtime/health.js';
-import { Informer, type InformerEvent } from './runtime/informer.js';
+import { Informer, type InformerEvent, type InformerOptions } from './runtime/informer.js';
 import { KubeClient, currentNamespace, loadKubeConfig, type SecretObject } from '../kube/index.js';
 import { LeaderElector } from './runtime/leader.js';
 import { createLogger, type Logger } from './runtime/logger.js';
@@ -25,15 +25,19 @@ export interface OperatorOptions {
   readonly kubeconfigPath?: string;
   /** namespace the operator runs in: its Lease, and credentials of cluster connections. @default the kubeconfig's */
   readonly namespace?: string;
-  /** watchNamespace limits the operator to one namespace's tokens. @default all namespaces */
+  /** watchNamespaces limits the operator to these namespaces: it lists and watches each on its own, never the whole cluster's. @default all namespaces */
+  readonly watchNamespaces?: readonly string[];
+  /** watchNamespace is watchNamespaces with one namespace. */
   readonly watchNamespace?: string;
+  /** clusterConnections: watch ClusterPlatformConnections (cluster-wide). Off, tokens that name one get ClusterConnectionsDisabled, and a namespace-limited operator lists and watches nothing cluster-wide. @default true */
+  readonly clusterConnections?: boolean;
   /** workers reconciling at once. @default 16 */
   readonly workers?: number;
   /** pollIntervalMs: how often a steady token is observed at the platform. @default 600000 */
   readonly pollIntervalMs?: number;
   /** connectionRecheckMs: how often each connection's Ready condition is re-checked from the cache (Secret changes arrive by watch). @default 60000 */
   readonly connectionRecheckMs?: number;
-  /** clusterConnectionStatus: maintain ClusterPlatformConnection status. @default true unless watchNamespace is set */
+  /** clusterConnectionStatus: maintain ClusterPlatformConnection status. @default true unless watchNamespaces is set */
   readonly clusterConnectionStatus?: boolean;
   /** leaderElection on a Lease, so two replicas are safe. @default true */
   readonly leaderElection?: boolean;
@@ -82,6 +86,12 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   const now = options.now ?? (() => new Date());
   const observations = new ObservationCache();
   const events = new EventRecorder(kube, FieldManager, options.eventSink);
+  const watched = watchedNamespaces(options);
+  // Every collection is read in each watched namespace, or once for the cluster.
+  const scoped = (path: (namespace?: string) => string): InformerOptions<never>['path'] =>
+    watched === undefined ? path() : watched.map((ns) => ({ namespace: ns, path: path(ns) }));
+  // Aborted first on stop: platform calls and their Retry-After waits end at once.
+  const shutdown = new AbortController();
 
   let queue: WorkQueue | undefined;
   let connectionStatus: ConnectionStatusWriter | undefined;
@@ -92,7 +102,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   const specChanged = (event: InformerEvent, c: ConnectionObject, old: ConnectionObject | undefined): boolean =>
     event !== 'updated' || old?.metadata.generation !== c.metadata.generation;
   const tokens = new Informer<StorefrontTokenObject>(kube, {
-    path: tokenPath(options.watchNamespace),
+    path: scoped((ns) => tokenPath(ns)),
     onEvent: (event, object, old) => {
       enqueue(keyOf(object.metadata.namespace ?? '', object.metadata.name ?? ''));
       protector?.tokenChanged(event, object, old);
@@ -112,7 +122,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     }
   };
   const secrets = new Informer<SecretObject>(kube, {
-    path: `${secretPath(options.watchNamespace)}?labelSelector=${encodeURIComponent(ManagedSelector)}`,
+    path: scoped((ns) => `${secretPath(ns)}?labelSelector=${encodeURIComponent(ManagedSelector)}`),
     onEvent: (_event, secret) => {
       const owner = (secret.metadata.ownerReferences ?? []).find((o) => o.controller === true && o.kind === 'StorefrontToken');
       if (owner !== undefined) enqueue(keyOf(secret.metadata.namespace ?? '', owner.name));
@@ -120,7 +130,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     onError: (error) => { log.warn({ err: String(error) }, 'Secret watch failed; retrying'); },
   });
   const connections = new Informer<ConnectionObject>(kube, {
-    path: connectionPath('PlatformConnection', options.watchNamespace),
+    path: scoped((ns) => connectionPath('PlatformConnection', ns)),
     onEvent: (e, c, old) => {
       if (specChanged(e, c, old)) trackCredentials();
       connectionStatus?.observe(false, e, c, old);
@@ -128,7 +138,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
       if (specChanged(e, c, old)) tokensUsing('PlatformConnection', c.metadata.namespace, c.metadata.name ?? '');
     },
   });
-  const clusterConnections = new Informer<ConnectionObject>(kube, {
+  const clusterConnections = options.clusterConnections === false ? undefined : new Informer<ConnectionObject>(kube, {
     path: connectionPath('ClusterPlatformConnection'),
     onEvent: (e, c, old) => {
       if (specChanged(e, c, old)) trackCredentials();
@@ -154,7 +164,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
   // Watch exactly the credentials Secrets connections name (called from connection events, once the informers exist).
   const trackCredentials = (): void => { credentials.track(namedCredentials(caches)); };
   const resolver = new ConnectionResolver({
-    connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, onCall: metrics.onPlatformCall,
+    connections, clusterConnections, adapterFor: options.adapterFor, operatorNamespace: namespace, onCall: metrics.onPlatformCall, shutdown: shutdown.signal,
     credentials: (ns, name) => credentials.read(ns, name),
     // Only the leader reconciles, and it creates the protector before its first reconcile.
     protect: (found) => protector?.ensure(found) ?? Promise.resolve(),
@@ -175,7 +185,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
 
   const startWork = async (): Promise<void> => {
     metrics.leader.set(1);
-    log.info({ namespace }, 'leading: starting informers and workers');
+    log.info({ namespace, watching: watched ?? 'all namespaces', clusterConnections: clusterConnections !== undefined }, 'leading: starting informers and workers');
     queue = new WorkQueue(reconcile, {
       workers: options.workers ?? 16,
       onError: (key, error, retryInMs) => { log.warn({ token: key, retryInMs, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed; retrying'); },
@@ -184,7 +194,7 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     protector = new ConnectionProtector({
       kube, tokens, connections, clusterConnections, credentials, operatorNamespace: namespace, log,
       // Only an operator that sees every namespace's tokens may decide for Secrets that cluster connections name.
-      clusterScoped: options.watchNamespace === undefined,
+      clusterScoped: watched === undefined,
     });
     const inUse = protector;
     connectionStatus = new ConnectionStatusWriter({
@@ -192,10 +202,10 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
       credentials: (ns, name) => credentials.read(ns, name),
       usersOf: (cluster, c) => inUse.usersOf(cluster, c),
       // A namespace-limited operator does not own cluster-wide objects; two of them would disagree.
-      clusterScoped: options.clusterConnectionStatus ?? options.watchNamespace === undefined,
+      clusterScoped: clusterConnections !== undefined && (options.clusterConnectionStatus ?? watched === undefined),
       recheckMs: options.connectionRecheckMs ?? 60_000,
     });
-    await Promise.all([connections.start(), clusterConnections.start(), secrets.start()]);
+    await Promise.all([connections.start(), clusterConnections?.start(), secrets.start()]);
     await tokens.start();
     // Only now is "no token uses it" true knowledge rather than an empty cache.
     protector.start();
@@ -242,8 +252,9 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
     done,
     async stop() {
       clearInterval(depthTimer);
+      shutdown.abort();
       await Promise.all([queue?.stop(), connectionStatus?.stop(), protector?.stop()]);
-      await Promise.all([tokens.stop(), secrets.stop(), connections.stop(), clusterConnections.stop(), credentials.stop()]);
+      await Promise.all([tokens.stop(), secrets.stop(), connections.stop(), clusterConnections?.stop(), credentials.stop()]);
       await leader?.stop();
       await health?.close();
       kube.close();
@@ -251,4 +262,17 @@ export async function runOperator(options: OperatorOptions): Promise<RunningOper
       resolveDone(0);
     },
   };
+}
+
+const NamespaceName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** watchedNamespaces is the namespaces the operator is limited to (deduplicated), or undefined for all; a bad name is refused before anything starts. */
+export function watchedNamespaces(options: Pick<OperatorOptions, 'watchNamespaces' | 'watchNamespace'>): readonly string[] | undefined {
+  const listed = [...(options.watchNamespaces ?? []), ...(options.watchNamespace === undefined ? [] : [options.watchNamespace])];
+  if (options.watchNamespaces === undefined && options.watchNamespace === undefined) return undefined;
+  if (listed.length === 0) throw new Error('watchNamespaces: the list is empty (leave it unset to watch every namespace)');
+  for (const ns of listed) {
+    if (!NamespaceName.test(ns) || ns.length > 63) throw new Error(`watchNamespaces: "${ns}" is not a namespace name`);
+  }
+  return [...new Set(listed)];
 }

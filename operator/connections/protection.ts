@@ -43,7 +43,8 @@ export interface ConnectionProtectionDeps {
   readonly kube: KubeClient;
   readonly tokens: Informer<StorefrontTokenObject>;
   readonly connections: Informer<ConnectionObject>;
-  readonly clusterConnections: Informer<ConnectionObject>;
+  /** clusterConnections is undefined when ClusterPlatformConnections are not watched. */
+  readonly clusterConnections: Informer<ConnectionObject> | undefined;
   readonly credentials: CredentialsWatch;
   /** operatorNamespace holds credentials of cluster connections that name no namespace. */
   readonly operatorNamespace: string;
@@ -85,7 +86,7 @@ export class ConnectionProtector {
   start(): void {
     this.#ready = true;
     for (const c of this.#deps.connections.list()) this.connectionChanged(false, c, undefined);
-    for (const c of this.#deps.clusterConnections.list()) this.connectionChanged(true, c, undefined);
+    for (const c of this.#deps.clusterConnections?.list() ?? []) this.connectionChanged(true, c, undefined);
   }
 
   /** tokenChanged is the token informer's hook: what a new, deleted or re-pointed token references (now and before) is re-checked. */
@@ -96,7 +97,7 @@ export class ConnectionProtector {
     for (const t of old === undefined ? [token] : [token, old]) {
       const ref = connectionRefOf(t);
       if (ref === undefined) continue;
-      const connection = ref.cluster ? this.#deps.clusterConnections.get(ref.name) : this.#deps.connections.get(keyOf(ref.namespace, ref.name));
+      const connection = ref.cluster ? this.#deps.clusterConnections?.get(ref.name) : this.#deps.connections.get(keyOf(ref.namespace, ref.name));
       if (!ref.cluster) this.#queue.add(`${ConnectionPrefix}${keyOf(ref.namespace, ref.name)}`);
       if (connection !== undefined) this.#addSecretOf(ref.cluster, connection);
     }
@@ -205,7 +206,7 @@ export class ConnectionProtector {
     const key = keyOf(secret.namespace, secret.name);
     const names = (cluster: boolean, c: ConnectionObject): boolean => credentialsSecretOf(c, cluster, this.#deps.operatorNamespace) === key;
     const namespaced = this.#deps.connections.list().filter((c) => c.metadata.namespace === secret.namespace && names(false, c));
-    const cluster = this.#deps.clusterConnections.list().filter((c) => names(true, c));
+    const cluster = (this.#deps.clusterConnections?.list() ?? []).filter((c) => names(true, c));
     if (namespaced.some((c) => this.usersOf(false, c).length > 0)) return true;
     if (cluster.length > 0 && !this.#deps.clusterScoped) return undefined;
     return cluster.some((c) => this.usersOf(true, c).length > 0);

@@ -6,6 +6,7 @@ import { SecretValue } from '../../core/secret.js';
 import type { StorefrontTokenSpec } from '../../core/schema/storefront-token.js';
 import { credentialsVersion } from './credentials-watch.js';
 import { PlatformGate } from './gate.js';
+import { withShutdown } from './shutdown.js';
 import type { Informer } from '../runtime/informer.js';
 import type { SecretObject } from '../../kube/index.js';
 import { keyOf } from '../names.js';
@@ -33,7 +34,8 @@ export interface ConnectionInUse {
 /** ConnectionDeps are what resolving a connection reads. */
 export interface ConnectionDeps {
   readonly connections: Informer<ConnectionObject>;
-  readonly clusterConnections: Informer<ConnectionObject>;
+  /** clusterConnections is undefined when the operator runs without ClusterPlatformConnections (--cluster-connections=false). */
+  readonly clusterConnections: Informer<ConnectionObject> | undefined;
   /** credentials reads credentials Secrets (from the CredentialsWatch cache in the operator). */
   readonly credentials: CredentialsReader;
   readonly adapterFor: AdapterLookup;
@@ -46,6 +48,8 @@ export interface ConnectionDeps {
    */
   readonly protect?: (found: ConnectionInUse) => Promise<void>;
   readonly onCall?: (call: PlatformCall) => void;
+  /** shutdown aborts every platform call (and its waits) when the operator stops. */
+  readonly shutdown?: AbortSignal;
 }
 
 interface Cached {
@@ -80,8 +84,15 @@ export class ConnectionResolver {
     const ref = spec.connectionRef;
     if (ref === undefined) return { reason: 'InvalidSpec', message: 'spec.connectionRef is required' };
     const cluster = ref.kind === 'ClusterPlatformConnection';
+    const clusterConnections = this.#deps.clusterConnections;
+    if (cluster && clusterConnections === undefined) {
+      return {
+        reason: 'ClusterConnectionsDisabled',
+        message: `${connectionWhere(true, namespace, ref.name)}: this operator runs without ClusterPlatformConnections (namespaced mode, --cluster-connections=false); use a PlatformConnection in namespace ${namespace}`,
+      };
+    }
     // A token may use a connection in its own namespace or a cluster-scoped one, never another namespace's.
-    const object = cluster ? this.#deps.clusterConnections.get(ref.name) : this.#deps.connections.get(keyOf(namespace, ref.name));
+    const object = cluster ? clusterConnections?.get(ref.name) : this.#deps.connections.get(keyOf(namespace, ref.name));
     if (object === undefined) return { reason: 'ConnectionNotFound', message: `${connectionWhere(cluster, namespace, ref.name)} does not exist` };
     const checked = await checkConnection(object, cluster, this.#deps.operatorNamespace, this.#deps.credentials, this.#deps.adapterFor);
     if (!checked.ok) return { reason: checked.reason, message: checked.message, ...(checked.retryMs === undefined ? {} : { retryMs: checked.retryMs }) };
@@ -102,10 +113,11 @@ export class ConnectionResolver {
       gate = new PlatformGate();
       this.#gates.set(key, gate);
     }
-    const client = adapter.connect(
+    const connected = adapter.connect(
       { credentials, ...(conn.baseUrl === undefined ? {} : { baseUrl: conn.baseUrl }), ...(conn.requestsPerSecond === undefined ? {} : { requestsPerSecond: conn.requestsPerSecond }) },
       this.#deps.onCall === undefined ? {} : { onCall: this.#deps.onCall },
     );
+    const client = this.#deps.shutdown === undefined ? connected : withShutdown(connected, adapter.capabilities, this.#deps.shutdown);
     const resolved = { key, client, gate };
     this.#clients.set(key, { version, resolved });
     return resolved;
@@ -207,10 +219,10 @@ export function connectionRefOf(token: StorefrontTokenObject): ConnectionRef | u
   return { cluster: ref.kind === 'ClusterPlatformConnection', namespace: token.metadata.namespace ?? '', name: ref.name };
 }
 
-/** ConnectionCaches are the two connection informers, namespaced and cluster-scoped. */
+/** ConnectionCaches are the two connection informers, namespaced and cluster-scoped (undefined: not watched). */
 export interface ConnectionCaches {
   readonly connections: Informer<ConnectionObject>;
-  readonly clusterConnections: Informer<ConnectionObject>;
+  readonly clusterConnections: Informer<ConnectionObject> | undefined;
   /** operatorNamespace holds credentials of cluster connections that name no namespace. */
   readonly operatorNamespace: string;
 }
@@ -219,7 +231,7 @@ export interface ConnectionCaches {
 export function namedCredentials(caches: ConnectionCaches): Set<string> {
   const keys = new Set<string>();
   for (const [cluster, informer] of [[false, caches.connections], [true, caches.clusterConnections]] as const) {
-    for (const c of informer.list()) {
+    for (const c of informer?.list() ?? []) {
       const key = credentialsSecretOf(c, cluster, caches.operatorNamespace);
       if (key !== undefined) keys.add(key);
     }
@@ -230,13 +242,13 @@ export function namedCredentials(caches: ConnectionCaches): Set<string> {
 /** connectionsNaming lists the cached connections, of either kind, whose credentials are the Secret namespace/name. */
 export function connectionsNaming(caches: ConnectionCaches, secretKey: string): { cluster: boolean; connection: ConnectionObject }[] {
   return ([[false, caches.connections], [true, caches.clusterConnections]] as const).flatMap(([cluster, informer]) =>
-    informer.list().filter((c) => credentialsSecretOf(c, cluster, caches.operatorNamespace) === secretKey).map((connection) => ({ cluster, connection })));
+    (informer?.list() ?? []).filter((c) => credentialsSecretOf(c, cluster, caches.operatorNamespace) === secretKey).map((connection) => ({ cluster, connection })));
 }
 
 /** tokenConnection is the cached connection a token names, if there is one. */
 export function tokenConnection(caches: ConnectionCaches, token: StorefrontTokenObject): { cluster: boolean; connection: ConnectionObject } | undefined {
   const ref = connectionRefOf(token);
   if (ref === undefined) return undefined;
-  const connection = ref.cluster ? caches.clusterConnections.get(ref.name) : caches.connections.get(keyOf(ref.namespace, ref.name));
+  const connection = ref.cluster ? caches.clusterConnections?.get(ref.name) : caches.connections.get(keyOf(ref.namespace, ref.name));
   return connection === undefined ? undefined : { cluster: ref.cluster, connection };
 }

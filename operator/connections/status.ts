@@ -19,7 +19,8 @@ export interface ConnectionStatus {
 export interface ConnectionStatusDeps {
   readonly kube: KubeClient;
   readonly connections: Informer<ConnectionObject>;
-  readonly clusterConnections: Informer<ConnectionObject>;
+  /** clusterConnections is undefined when ClusterPlatformConnections are not watched. */
+  readonly clusterConnections: Informer<ConnectionObject> | undefined;
   /** credentials reads credentials Secrets (the CredentialsWatch cache in the operator, so a check costs no request). */
   readonly credentials: CredentialsReader;
   /** usersOf lists the tokens using a connection, named while it or its Secret is kept for them. */
@@ -103,8 +104,8 @@ export class ConnectionStatusWriter {
     const cluster = key.startsWith(ClusterPrefix);
     const cacheKey = cluster ? key.slice(ClusterPrefix.length) : key.slice(NamespacedPrefix.length);
     const informer = cluster ? this.#deps.clusterConnections : this.#deps.connections;
-    const object = informer.get(cacheKey);
-    if (object === undefined || this.#forbidden) return undefined;
+    const object = informer?.get(cacheKey);
+    if (informer === undefined || object === undefined || this.#forbidden) return undefined;
     const checked = await checkConnection(object, cluster, this.#deps.operatorNamespace, this.#deps.credentials, this.#deps.adapterFor);
     const deleting = checked.ok ? this.#deleting(cluster, object, checked) : undefined;
     // A deleting connection nobody uses is about to go; a status write would only race its removal.

@@ -4,10 +4,20 @@ import type { KubeClient, KubeObject, WatchEvent } from '../../kube/index.js';
 /** InformerEvent is what an informer reports: an object appeared, changed or went away. */
 export type InformerEvent = 'added' | 'updated' | 'deleted';
 
+/** A NamespacedSource is one namespace's part of a collection: its namespace and its collection path there. */
+export interface NamespacedSource {
+  readonly namespace: string;
+  readonly path: string;
+}
+
 /** InformerOptions configure one informer. */
 export interface InformerOptions<T extends KubeObject> {
-  /** path is the collection path, with a label selector in the query where wanted. */
-  readonly path: string;
+  /**
+   * path is the collection path, with a label selector in the query where
+   * wanted; or one path per namespace (an operator limited to a list of
+   * namespaces), each listed and watched on its own and merged into one cache.
+   */
+  readonly path: string | readonly NamespacedSource[];
   /** onEvent is called for every change, after the cache reflects it. */
   readonly onEvent: (event: InformerEvent, object: T, old: T | undefined) => void;
   /** onError reports watch failures (the informer retries on its own). */
@@ -26,7 +36,7 @@ export class Informer<T extends KubeObject> {
   readonly #cache = new Map<string, T>();
   readonly #abort = new AbortController();
   #synced = false;
-  #loop: Promise<void> | undefined;
+  #loops: Promise<void>[] = [];
 
   constructor(kube: KubeClient, options: InformerOptions<T>) {
     this.#kube = kube;
@@ -80,27 +90,35 @@ export class Informer<T extends KubeObject> {
 
   /** start lists, fills the cache, and keeps watching in the background; resolves once synced. */
   async start(): Promise<void> {
-    const rv = await this.#relist();
+    const sources = this.#sources();
+    const versions = await Promise.all(sources.map((source) => this.#relist(source)));
     this.#synced = true;
-    this.#loop = this.#watchLoop(rv);
+    this.#loops = sources.map((source, i) => this.#watchLoop(source, versions[i] ?? '0'));
   }
 
-  /** stop ends the watch. */
+  /** stop ends the watches, including any wait between their retries. */
   async stop(): Promise<void> {
     this.#abort.abort();
-    await this.#loop;
+    await Promise.all(this.#loops);
   }
 
-  async #relist(): Promise<string> {
-    const list = await this.#kube.list<T>(this.#options.path);
+  // One source per list and watch; namespace undefined: the whole collection.
+  #sources(): { path: string; namespace?: string }[] {
+    const { path } = this.#options;
+    return typeof path === 'string' ? [{ path }] : path.map((s) => ({ path: s.path, namespace: s.namespace }));
+  }
+
+  async #relist(source: { path: string; namespace?: string }): Promise<string> {
+    const list = await this.#kube.list<T>(source.path);
     const seen = new Set<string>();
     for (const item of list.items) {
       const key = objectKey(item);
       seen.add(key);
       this.#apply('ADDED', item);
     }
+    // A namespace's list speaks only for that namespace's objects.
     for (const [key, old] of [...this.#cache]) {
-      if (!seen.has(key)) {
+      if (!seen.has(key) && (source.namespace === undefined || old.metadata.namespace === source.namespace)) {
         this.#cache.delete(key);
         this.#options.onEvent('deleted', old, old);
       }
@@ -127,13 +145,13 @@ export class Informer<T extends KubeObject> {
     return this.#abort.signal.aborted;
   }
 
-  async #watchLoop(startRv: string): Promise<void> {
+  async #watchLoop(source: { path: string; namespace?: string }, startRv: string): Promise<void> {
     let rv = startRv;
     let failures = 0;
     while (!this.#aborted()) {
       let gone = false;
       try {
-        await this.#kube.watch<T>(this.#options.path, rv, (event) => {
+        await this.#kube.watch<T>(source.path, rv, (event) => {
           if (event.type === 'BOOKMARK') {
             rv = event.object.metadata.resourceVersion ?? rv;
             return;
@@ -151,14 +169,14 @@ export class Informer<T extends KubeObject> {
         gone = isKubeError(error, 410);
         failures++;
         this.#options.onError?.(error);
-        await delay(Math.min(5000, 100 * 2 ** failures));
+        await delay(Math.min(5000, 100 * 2 ** failures), this.#abort.signal);
       }
       if (gone && !this.#aborted()) {
         try {
-          rv = await this.#relist();
+          rv = await this.#relist(source);
         } catch (error) {
           this.#options.onError?.(error);
-          await delay(1000);
+          await delay(1000, this.#abort.signal);
         }
       }
     }
@@ -188,6 +206,19 @@ export function objectKey(object: KubeObject): string {
   return namespace === undefined ? (name ?? '') : `${namespace}/${name ?? ''}`;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+// Resolves early when the signal fires, so stop() never waits out a retry delay.
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

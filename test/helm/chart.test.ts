@@ -35,7 +35,7 @@ describe('helm template', () => {
   it('refuses values the operator cannot honour', async () => {
     const rows = [
       { reason: 'two replicas without a Lease would both reconcile', values: { replicas: 2, 'leaderElection.enabled': false }, message: /needs replicas=1/ },
-      { reason: 'a namespace twice would render two Deployments with one name', values: { watchNamespaces: ['a', 'a'] }, message: /twice/ },
+      { reason: 'a namespace twice would render two Roles with one name', values: { watchNamespaces: ['a', 'a'] }, message: /twice/ },
       { reason: 'not a namespace name', values: { watchNamespaces: ['Shop_A'] }, message: /not a namespace name/ },
       { reason: 'the operator knows four levels', values: { logLevel: 'verbose' }, message: /logLevel/ },
       { reason: 'a ServiceMonitor needs the Service it selects', values: { 'metrics.serviceMonitor.enabled': true, 'metrics.service.enabled': false }, message: /metrics.service.enabled/ },
@@ -56,24 +56,34 @@ describe('helm template', () => {
     expect(deployments.map((d) => d.metadata.name)).toEqual(['storefront-token-operator']);
     const args = deployments[0]?.spec.template.spec.containers[0]?.args ?? [];
     expect(args).toContain('--lease-name=storefront-token-operator');
-    expect(args.some((a) => a.startsWith('--watch-namespace'))).toBe(false);
+    expect(args.some((a) => a.startsWith('--watch-namespace') || a.startsWith('--cluster-connections'))).toBe(false);
+    expect(role?.rules, 'cluster connections are read, and their status written').toEqual(expect.arrayContaining([expect.objectContaining({ resources: ['clusterplatformconnections'] })]));
   });
 
-  it('namespaced mode: Roles only in the watched namespaces and its own, no ClusterRole that reads Secrets', async () => {
-    const objects = await render('sft', 'ops', namespaced);
-    const clusterRoles = ofKind(objects, 'ClusterRole') as (KubeObject & { rules: { resources: string[]; verbs: string[] }[] })[];
-    expect(clusterRoles.flatMap((r) => r.rules.flatMap((rule) => rule.resources))).toEqual(['clusterplatformconnections']);
-    expect(clusterRoles.flatMap((r) => r.rules.flatMap((rule) => rule.verbs))).toEqual(['get', 'list', 'watch']);
-    const roleHomes = [...new Set([...ofKind(objects, 'Role'), ...ofKind(objects, 'RoleBinding')].map((r) => r.metadata.namespace))].sort();
-    expect(roleHomes).toEqual(['ops', 'shop-a', 'shop-b']);
-    // The operator takes one --watch-namespace: one Deployment and one Lease per watched namespace.
-    const deployments = ofKind(objects, 'Deployment') as (KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } })[];
-    expect(deployments.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]?.args.filter((a) => /^--(watch-namespace|lease-name)=/.test(a))])).toEqual([
-      ['sft-storefront-token-operator-shop-a', ['--lease-name=sft-storefront-token-operator-shop-a', '--watch-namespace=shop-a']],
-      ['sft-storefront-token-operator-shop-b', ['--lease-name=sft-storefront-token-operator-shop-b', '--watch-namespace=shop-b']],
-    ]);
-    const leader = ofKind(objects, 'Role').find((r) => r.metadata.name === 'sft-storefront-token-operator-leader') as (KubeObject & { rules: { resourceNames?: string[] }[] }) | undefined;
-    expect(leader?.rules[1]?.resourceNames).toEqual(['sft-storefront-token-operator-shop-a', 'sft-storefront-token-operator-shop-b']);
+  it('namespaced mode: one Deployment for the listed namespaces, Roles only there and in its own, nothing cluster-wide', async () => {
+    type Role = KubeObject & { rules: { resources: string[]; verbs: string[]; resourceNames?: string[] }[] };
+    type Deployment = KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+    const rows = [
+      { reason: 'the default: no ClusterPlatformConnections, so no cluster-wide grant at all', values: namespaced, clusterRules: [], ownRoles: ['sft-storefront-token-operator-leader'], flag: ['--cluster-connections=false'] },
+      { reason: 'clusterConnections=true: a ClusterRole that only reads them, and their credentials in its own namespace', values: { ...namespaced, clusterConnections: true }, clusterRules: [{ resources: ['clusterplatformconnections'], verbs: ['get', 'list', 'watch'] }], ownRoles: ['sft-storefront-token-operator-credentials', 'sft-storefront-token-operator-leader'], flag: [] },
+    ];
+    for (const row of rows) {
+      const objects = await render('sft', 'ops', row.values);
+      const clusterRoles = ofKind(objects, 'ClusterRole') as Role[];
+      expect(clusterRoles.flatMap((r) => r.rules.map((rule) => ({ resources: rule.resources, verbs: rule.verbs }))), row.reason).toEqual(row.clusterRules);
+      expect(ofKind(objects, 'ClusterRoleBinding').length, row.reason).toBe(row.clusterRules.length === 0 ? 0 : 1);
+      const roles = [...ofKind(objects, 'Role'), ...ofKind(objects, 'RoleBinding')];
+      expect([...new Set(roles.map((r) => r.metadata.namespace))].sort(), row.reason).toEqual(['ops', 'shop-a', 'shop-b']);
+      expect([...new Set(ofKind(objects, 'Role').filter((r) => r.metadata.namespace === 'ops').map((r) => r.metadata.name))].sort(), row.reason).toEqual(row.ownRoles);
+      // One process watches both namespaces: one Deployment, one Lease.
+      const deployments = ofKind(objects, 'Deployment') as Deployment[];
+      expect(deployments.map((d) => [d.metadata.name, d.spec.template.spec.containers[0]?.args.filter((a) => /^--(watch-namespace|lease-name|cluster-connections)=/.test(a))]), row.reason).toEqual([
+        ['sft-storefront-token-operator', ['--lease-name=sft-storefront-token-operator', '--watch-namespace=shop-a,shop-b', ...row.flag]],
+      ]);
+      const leader = ofKind(objects, 'Role').find((r) => r.metadata.name === 'sft-storefront-token-operator-leader') as Role | undefined;
+      expect(leader?.rules[1]?.resourceNames, row.reason).toEqual(['sft-storefront-token-operator']);
+      expect(ofKind(objects, 'PodDisruptionBudget').map((p) => p.metadata.name), row.reason).toEqual(['sft-storefront-token-operator']);
+    }
   });
 
   it('the Pod runs locked down: non-root, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp, probes', async () => {

@@ -10,11 +10,12 @@ import { applyIn, exampleObjects, startOperatorIn, startTestSandbox, useCluster,
 import { chartDir, helm, serviceAccountKubeconfig, toolsDir } from './helm.js';
 
 // Namespaced mode with the chart's own RBAC: `helm install` with
-// watchNamespaces [a, b], then the operator for namespace a runs in-process as
-// the chart's ServiceAccount (with the flags the chart gives that Deployment)
-// and must issue and revoke a token in a, with nothing forbidden in its log,
-// while the API server refuses that ServiceAccount every Secret and token
-// outside the watched namespaces and every cluster-wide list of them.
+// watchNamespaces [a, b], then the operator runs in-process as the chart's
+// ServiceAccount with the flags the chart gives its one Deployment, and must
+// issue tokens in both a and b and revoke one, with nothing forbidden in its
+// log, while the API server refuses that ServiceAccount every Secret and
+// token outside the watched namespaces and every cluster-wide list, cluster
+// connections included. test/image/image.test.ts runs the image this way.
 
 let cluster: Cluster;
 let sandbox: Sandbox;
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('namespaced mode', () => {
-  it('reconciles in a watched namespace as the chart\'s ServiceAccount and can read nothing outside', async () => {
+  it('reconciles in both watched namespaces as the chart\'s ServiceAccount and can read nothing outside', async () => {
     const ops = await freshNamespace(cluster.cp.kubeConfig(), 'helm-ops');
     const [a, b, elsewhere] = await Promise.all(['helm-a', 'helm-b', 'helm-c'].map((p) => freshNamespace(cluster.cp.kubeConfig(), p)));
     if (a === undefined || b === undefined || elsewhere === undefined) throw new Error('namespaces not created');
@@ -44,10 +45,20 @@ describe('namespaced mode', () => {
     const sa = await serviceAccountKubeconfig(cluster.cp, cluster.kube, ops, op, join(dir, 'ns.kubeconfig'));
     await cluster.kube.send('POST', secretPath(elsewhere), { metadata: { name: 'not-yours' }, stringData: { k: 'v' } });
 
-    const { operator, captured } = await startOperatorIn(cluster, a, { kubeconfigPath: sa.kubeconfigPath, namespace: ops, leaderElection: true, leaseName: `${op}-${a}` });
+    // The installed Deployment's flags, as its container would get them.
+    const deployment = await cluster.kube.get<{ spec: { template: { spec: { containers: { args: string[] }[] } } } }>(`/apis/apps/v1/namespaces/${ops}/deployments/${op}`);
+    const args = deployment?.spec.template.spec.containers[0]?.args ?? [];
+    const flag = (name: string): string | undefined => args.find((x) => x.startsWith(`--${name}=`))?.slice(name.length + 3);
+    expect([flag('watch-namespace'), flag('cluster-connections'), flag('lease-name')]).toEqual([`${a},${b}`, 'false', op]);
+    const { operator, captured } = await startOperatorIn(cluster, a, {
+      kubeconfigPath: sa.kubeconfigPath, namespace: ops, leaderElection: true, leaseName: flag('lease-name') ?? '',
+      watchNamespaces: (flag('watch-namespace') ?? '').split(','), clusterConnections: flag('cluster-connections') === 'true',
+    });
     try {
       await applyIn(cluster, a, exampleObjects('avvyr', sandbox.url));
+      await applyIn(cluster, b, exampleObjects('cloudflare', sandbox.url));
       await waitReady(cluster, a, 'nordic-storefront', 40_000);
+      await waitReady(cluster, b, 'edge-kv-reader', 40_000);
       await cluster.kube.mergePatch(tokenPath(a, 'nordic-storefront'), { spec: { revoked: true } });
       await waitFor('revoked as the namespaced ServiceAccount', () => sandbox.inventory('avvyr').some((e) => e.state === 'revoked'));
     } finally {
@@ -62,8 +73,8 @@ describe('namespaced mode', () => {
       { reason: 'a Secret written into an unwatched namespace', method: 'POST', path: `${secretPath(elsewhere)}?dryRun=All`, status: 403 },
       { reason: 'tokens of an unwatched namespace', method: 'GET', path: tokenPath(elsewhere), status: 403 },
       { reason: 'every token in the cluster', method: 'GET', path: tokenPath(), status: 403 },
-      { reason: 'the other watched namespace is the other Deployment\'s, and granted', method: 'GET', path: secretPath(b), status: 200 },
-      { reason: 'ClusterPlatformConnections are cluster-scoped and readable', method: 'GET', path: '/apis/sftoken.dev/v1alpha1/clusterplatformconnections', status: 200 },
+      { reason: 'ClusterPlatformConnections: no cluster-wide grant at all by default', method: 'GET', path: '/apis/sftoken.dev/v1alpha1/clusterplatformconnections', status: 403 },
+      { reason: 'a watched namespace is granted', method: 'GET', path: secretPath(b), status: 200 },
     ];
     for (const row of rows) {
       const answer = await sa.kube.call(row.method, row.path, row.method === 'POST' ? { metadata: { name: 'x', labels: { 'app.kubernetes.io/managed-by': 'storefront-token' } } } : undefined);

@@ -6,27 +6,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { applyManifests, parseManifests } from '../../cli/demo/manifests.js';
 import { useToken } from '../../cli/demo/token-use.js';
 import { storefrontTokenSpecSchema } from '../../core/schema/storefront-token.js';
 import { fingerprint } from '../../core/secret.js';
+import { secretPath, type KubeObject } from '../../kube/index.js';
 import { tokenPath } from '../../operator/names.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import type { BuiltImage } from '../../scripts/image-build.js';
 import { sha256File } from '../../scripts/image-oci.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { applyIn, condition, exampleObjects, getSecret, getToken, repoRoot, secretValue, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from '../operator/world.js';
-import { ServiceAccountMount, configurePod, podFromDeployment, readArchive, runContainer, unpackBundle, type Container, type OciLayout } from './pod.js';
+import { applyObjects, render } from '../helm/helm.js';
+import { ServiceAccountMount, configurePod, podFromDeployment, readArchive, runContainer, unpackBundle, type Container, type DeployedPod, type OciLayout } from './pod.js';
 
 // The operator's OCI image, end to end: `npm run image` twice (the second
 // deriving every layer afresh, under another umask and time zone) gives the
 // same bytes; skopeo reads the archive; the unpacked root file system holds
 // node, the bundle, CA certificates and time zones and no shell or npm; and
 // the image's own entrypoint, run by runc from that root file system as its
-// non-root user with a read-only root, in-cluster with a TokenRequest token
-// for deploy/'s ServiceAccount, reconciles examples/kubernetes/ against the
-// control plane and the sandbox, serves its probes and metrics and holds the
-// Lease. The Debian tools come from scripts/image-tools.sh (npm test runs it).
+// non-root user with a read-only root and a seccomp filter, in-cluster with a
+// TokenRequest token for the chart's ServiceAccount, reconciles
+// examples/kubernetes/ against the control plane and the sandbox, serves its
+// probes and metrics and holds the Lease; in namespaced mode one process
+// reconciles two namespaces with no cluster-wide grant, and its own
+// credentials read nothing elsewhere. The Debian tools come from
+// scripts/image-tools.sh (npm test runs it).
 
 const exec = promisify(execFile);
 const Platforms = ['avvyr', 'bigcommerce', 'cloudflare', 'wizcommerce'] as const;
@@ -151,33 +155,26 @@ describe('image run', () => {
     await sandbox.close();
   });
 
-  it('runs as a Pod would: in-cluster, non-root, read-only root; reconciles examples/kubernetes/, serves probes and metrics, holds the Lease', async () => {
-    // deploy/'s identity and policy objects, as `kubectl apply -f deploy/` installs them; the workload
-    // objects (Deployment, its Service, PodDisruptionBudget) need a scheduler and kubelet, which this
-    // test stands in for.
-    const files = (await readdir(join(repoRoot, 'deploy'))).filter((f) => f.endsWith('.yaml')).sort();
-    const deploy = (await Promise.all(files.map(async (f) => parseManifests(await readFile(join(repoRoot, 'deploy', f), 'utf8'))))).flat();
-    const deployment = deploy.find((o) => o.kind === 'Deployment');
-    await applyManifests(cluster.kube, deploy.filter((o) => o.kind === 'Namespace'));
-    await applyManifests(cluster.kube, deploy.filter((o) => IdentityKinds.has(o.kind ?? '')), { fieldManager: 'sftoken-deploy' });
-
-    const ns = await freshNamespace(cluster.cp.kubeConfig(), 'image-e2e');
+  /**
+   * startPod installs a release's identity (what `helm install` creates minus the workload a kubelet
+   * would run) and starts the chart's operator container as its Pod would run: the projected
+   * service-account volume (a TokenRequest token, the cluster CA, the namespace), the Deployment's
+   * args, env, user, seccomp profile and memory limit, probes on a free loopback port.
+   */
+  async function startPod(release: string, namespace: string, values: Readonly<Record<string, unknown>>, watchNamespace?: string): Promise<{ pod: DeployedPod; container: Container; health: string; leasePath: string; objects: KubeObject[] }> {
+    const objects = await render(release, namespace, { ...values, 'crds.install': false });
+    await applyObjects(cluster.kube, objects.filter((o) => IdentityKinds.has(o.kind ?? '')), { fieldManager: 'sftoken-image-test' });
     const port = await freePort();
-    const health = `http://127.0.0.1:${String(port)}`;
     const server = new URL(cluster.cp.server);
-    const serviceAccountDir = join(dir, 'serviceaccount');
+    const serviceAccountDir = join(dir, `serviceaccount-${release}`);
     const [uid = '', gid = ''] = (layout.config.config.User ?? '').split(':');
-    // The Deployment's operator container, with the probes on a free loopback port (the host's network
-    // is shared) and the namespace limited so the operator leaves other test files' tokens alone.
-    const pod = podFromDeployment(deployment, {
-      hostname: `storefront-token-operator-${ns.slice(-5)}`,
+    const pod = podFromDeployment(objects.find((o) => o.kind === 'Deployment'), {
+      hostname: `${release}-${namespace.slice(-5)}`,
       healthAddr: `127.0.0.1:${String(port)}`,
-      watchNamespace: ns,
+      ...(watchNamespace === undefined ? {} : { watchNamespace }),
       serviceAccountDir,
       env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
     }, { uid: Number(uid), gid: Number(gid) });
-
-    // The projected volume a kubelet would mount: a TokenRequest token, the cluster CA, the namespace.
     const { namespace: saNamespace, name: saName } = pod.serviceAccount;
     const minted = await cluster.kube.send<{ status: { token: string } }>('POST', `/api/v1/namespaces/${saNamespace}/serviceaccounts/${saName}/token`, {
       apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
@@ -187,18 +184,26 @@ describe('image run', () => {
     await writeFile(join(serviceAccountDir, 'ca.crt'), await readFile(cluster.cp.caFile));
     await writeFile(join(serviceAccountDir, 'namespace'), saNamespace);
     await chmod(serviceAccountDir, 0o755);
-
     const config = await configurePod(bundle, layout, pod);
     expect(config.process.user).toEqual({ uid: 65532, gid: 65532 });
-    const hostname = pod.hostname;
-
-    const container: Container = runContainer(bundle, `sftoken-image-${ns}`);
+    const container = runContainer(bundle, `sftoken-image-${namespace}`);
     onTestFailed(() => {
       process.stderr.write(`--- container ${container.id} output ---\n${container.lines.slice(-80).join('\n')}\n`);
     });
+    return { pod, container, health: `http://127.0.0.1:${String(port)}`, leasePath: `/apis/coordination.k8s.io/v1/namespaces/${saNamespace}/leases/${pod.leaseName}`, objects };
+  }
+
+  it('runs as a Pod would: in-cluster, non-root, read-only root, seccomp; reconciles examples/kubernetes/, serves probes and metrics, holds the Lease', async () => {
+    // The chart in cluster mode (deploy/ is the same for the default release), under a release of its
+    // own so its Lease and ServiceAccount are nobody else's (test/operator/deploy.test.ts uses deploy/'s).
+    // The namespace is limited so the operator leaves other test files' tokens alone.
+    const system = await freshNamespace(cluster.cp.kubeConfig(), 'image-system');
+    const ns = await freshNamespace(cluster.cp.kubeConfig(), 'image-e2e');
+    const { pod, container, health, leasePath } = await startPod('sft-image', system, {}, ns);
+    const saNamespace = pod.serviceAccount.namespace;
+    const hostname = pod.hostname;
     try {
       // Leader election: the Lease names the pod's hostname and its PID inside the container, 1.
-      const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${saNamespace}/leases/${pod.leaseName}`;
       await waitFor('the container holds the Lease', async () => (await cluster.kube.get<{ spec: { holderIdentity?: string } }>(leasePath))?.spec.holderIdentity === `${hostname}-1`, 60_000);
       await waitFor('/readyz', async () => (await fetch(`${health}/readyz`)).status === 200, 30_000);
       expect((await fetch(`${health}/healthz`)).status).toBe(200);
@@ -209,12 +214,15 @@ describe('image run', () => {
       expect(status).toMatch(/^Uid:\s+65532\s+65532\s+65532\s+65532$/m);
       expect(status).toMatch(/^CapEff:\s+0+$/m);
       expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+      // The Deployment asks for seccomp RuntimeDefault: the kernel has the filter in force (mode 2, filter).
+      expect(pod.seccomp, 'the Deployment\'s seccompProfile').toBeDefined();
+      expect(status).toMatch(/^Seccomp:\s+2$/m);
       const rootMount = (await readFile(`/proc/${String(pid)}/mountinfo`, 'utf8')).split('\n').find((l) => l.split(' ')[4] === '/');
       expect(rootMount?.split(' ')[5]?.split(',')).toContain('ro');
       const memoryCgroup = await cgroupFile(pid, 'memory', 'memory.limit_in_bytes');
       if (pod.memoryLimit !== undefined) expect(Number(await readFile(memoryCgroup, 'utf8')), 'the Deployment\'s memory limit').toBe(pod.memoryLimit);
       const environ = (await readFile(`/proc/${String(pid)}/environ`, 'utf8')).split('\0');
-      expect(environ).toEqual(expect.arrayContaining(['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt', `KUBERNETES_SERVICE_HOST=${server.hostname}`, `POD_NAMESPACE=${saNamespace}`]));
+      expect(environ).toEqual(expect.arrayContaining(['SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt', `KUBERNETES_SERVICE_HOST=${new URL(cluster.cp.server).hostname}`, `POD_NAMESPACE=${saNamespace}`]));
       expect(environ.some((e) => e.startsWith('KUBECONFIG='))).toBe(false);
       const write = await container.exec(['/usr/local/bin/node', '-e', "require('fs').writeFileSync('/tmp/probe', 'x')"]);
       expect(write.code).not.toBe(0);
@@ -268,7 +276,78 @@ describe('image run', () => {
       container.remove();
     }
   }, 300_000);
+
+  it('namespaced mode over two namespaces: one process reconciles both, lists and watches nothing cluster-wide, may not read elsewhere', async () => {
+    const system = await freshNamespace(cluster.cp.kubeConfig(), 'image-ns-system');
+    const [a, b, elsewhere] = await Promise.all(['image-ns-a', 'image-ns-b', 'image-ns-c'].map((p) => freshNamespace(cluster.cp.kubeConfig(), p)));
+    if (a === undefined || b === undefined || elsewhere === undefined) throw new Error('namespaces not created');
+    await cluster.kube.send('POST', secretPath(elsewhere), { metadata: { name: 'not-yours' }, stringData: { k: 'v' } });
+    // The chart's own Deployment args: --watch-namespace=a,b --cluster-connections=false.
+    const { pod, container, health, leasePath, objects } = await startPod('sft-image-ns', system, { watchNamespaces: [a, b] });
+    expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding'), 'no cluster-wide grant at all').toEqual([]);
+    expect(pod.args).toEqual(expect.arrayContaining([`--watch-namespace=${a},${b}`, '--cluster-connections=false']));
+    const tokens = [
+      { ns: a, platform: 'avvyr', name: 'nordic-storefront' },
+      { ns: b, platform: 'cloudflare', name: 'edge-kv-reader' },
+    ] as const;
+    try {
+      await waitFor('the container holds the Lease', async () => (await cluster.kube.get<{ spec: { holderIdentity?: string } }>(leasePath))?.spec.holderIdentity === `${pod.hostname}-1`, 60_000);
+      // Ready as leader means every list and watch it needs succeeded: a cluster-wide one would be refused.
+      await waitFor('/readyz', async () => (await fetch(`${health}/readyz`)).status === 200, 30_000);
+
+      for (const t of tokens) await applyIn(cluster, t.ns, exampleObjects(t.platform, sandbox.url));
+      // A token that names a ClusterPlatformConnection: refused with a reason, never a crash.
+      const avvyr = exampleObjects('avvyr', sandbox.url).find((o) => o.kind === 'StorefrontToken') as (KubeObject & { spec: Record<string, unknown> }) | undefined;
+      await applyIn(cluster, a, [{ ...avvyr, metadata: { name: 'uses-cluster-connection' }, spec: { ...avvyr?.spec, connectionRef: { kind: 'ClusterPlatformConnection', name: 'avvyr' }, secret: { name: 'uses-cluster-connection' } } }]);
+      // And one in a namespace it does not watch: never touched.
+      await applyIn(cluster, elsewhere, exampleObjects('avvyr', sandbox.url));
+      for (const t of tokens) {
+        const token = await waitReady(cluster, t.ns, t.name, 60_000);
+        const spec = storefrontTokenSpecSchema.parse(token.spec);
+        expect(secretValue(await getSecret(cluster, t.ns, spec.secret.name), spec.secret.keys.token), `${t.platform} in ${t.ns} delivered`).not.toBe('');
+      }
+      const refused = await waitFor('ClusterConnectionsDisabled', async () => {
+        const c = condition(await getToken(cluster, a, 'uses-cluster-connection'), 'Synced');
+        return c?.reason === 'ClusterConnectionsDisabled' ? c : undefined;
+      });
+      expect(refused.message).toContain(`PlatformConnection in namespace ${a}`);
+      expect((await getToken(cluster, elsewhere, 'nordic-storefront'))?.status, 'a token outside the watched namespaces is not reconciled').toBeUndefined();
+
+      // The Pod's own credentials, from inside the container: the API server refuses everything outside.
+      const rows = [
+        { reason: 'a Secret in an unwatched namespace', path: secretPath(elsewhere, 'not-yours'), status: 403 },
+        { reason: 'Secrets across the cluster', path: '/api/v1/secrets', status: 403 },
+        { reason: 'tokens across the cluster', path: tokenPath(), status: 403 },
+        { reason: 'ClusterPlatformConnections: no cluster-wide grant', path: '/apis/sftoken.dev/v1alpha1/clusterplatformconnections', status: 403 },
+        { reason: 'a watched namespace\'s Secrets', path: secretPath(b), status: 200 },
+      ];
+      const answered = await asThePod(container, rows.map((r) => r.path));
+      for (const [i, row] of rows.entries()) expect(answered[i], row.reason).toBe(row.status);
+
+      for (const t of [...tokens, { ns: a, name: 'uses-cluster-connection' }]) await cluster.kube.call('DELETE', tokenPath(t.ns, t.name));
+      for (const t of tokens) await waitFor(`${t.name} deleted`, async () => (await getToken(cluster, t.ns, t.name)) === undefined, 30_000);
+      expect(await container.stop()).toBe('exit 0');
+      expect(container.lines.filter((l) => /forbidden|\b403\b/i.test(l)), 'the operator needed nothing the chart did not grant').toEqual([]);
+      expect(container.lines.filter((l) => l.includes('"level":50')), 'no error logged').toEqual([]);
+    } finally {
+      await container.stop();
+      container.remove();
+    }
+  }, 180_000);
 });
+
+// The statuses the API server answers GETs of these paths with, asked from inside the container with its
+// mounted ServiceAccount token and CA (node is the only program in the image).
+async function asThePod(container: Container, paths: readonly string[]): Promise<number[]> {
+  const script = `const fs = require('fs'); const https = require('https');
+const dir = '${ServiceAccountMount}';
+const token = fs.readFileSync(dir + '/token', 'utf8'); const ca = fs.readFileSync(dir + '/ca.crt');
+const get = (path) => new Promise((resolve) => https.get({ host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT, path, ca, headers: { authorization: 'Bearer ' + token } }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', () => resolve(0)));
+Promise.all(JSON.parse(process.argv[1]).map(get)).then((s) => process.stdout.write(JSON.stringify(s)));`;
+  const res = await container.exec(['/usr/local/bin/node', '-e', script, JSON.stringify(paths)]);
+  expect(res.code, res.output).toBe(0);
+  return JSON.parse(res.output) as number[];
+}
 
 // The cgroup v1 file of a controller for a process (runc creates one group per container).
 async function cgroupFile(pid: number, controller: string, file: string): Promise<string> {

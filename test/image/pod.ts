@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { runtimeDefaultLike, type SeccompProfile } from './seccomp.js';
 
 // Runs an OCI image the way a kubelet's runtime does, without a kubelet:
 // umoci turns the image into an OCI runtime bundle (rootfs + config.json with
@@ -58,6 +59,8 @@ export interface PodSpec {
   readonly user?: { readonly uid: number; readonly gid: number };
   /** memoryLimit in bytes (resources.limits.memory), enforced by the memory cgroup. */
   readonly memoryLimit?: number;
+  /** seccomp is the filter the runtime applies (securityContext.seccompProfile RuntimeDefault). */
+  readonly seccomp?: SeccompProfile;
 }
 
 /** DeployedPod is a PodSpec read from a Deployment, with the identity and Lease it implies. */
@@ -72,7 +75,7 @@ interface ContainerSpec {
   name?: string;
   args?: string[];
   env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath?: string } } }[];
-  securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean };
+  securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; seccompProfile?: { type?: string } };
   resources?: { limits?: { memory?: string } };
 }
 
@@ -105,13 +108,15 @@ function withoutFlags(args: readonly string[], flags: readonly string[]): string
 
 /**
  * podFromDeployment reads the operator container of a Deployment as a kubelet
- * would run it: its args (with the health address and the watched namespace
- * replaced, since the test shares the host's network and control plane),
- * its env (downward-API fieldRefs resolved), runAsUser/runAsGroup, its memory
- * limit and service account. A runAsNonRoot pod whose user is root is
- * refused, as the kubelet refuses it.
+ * would run it: its args (with the health address replaced, since the test
+ * shares the host's network, and the watched namespace when one is given,
+ * since it shares the control plane), its env (downward-API fieldRefs
+ * resolved), runAsUser/runAsGroup, its seccomp profile, its memory limit and
+ * service account. A runAsNonRoot pod whose user is root is refused, as the
+ * kubelet refuses it; a seccomp profile other than RuntimeDefault is refused
+ * as not emulated.
  */
-export function podFromDeployment(object: unknown, pod: { hostname: string; healthAddr: string; watchNamespace: string; serviceAccountDir: string; env: Record<string, string> }, imageUser: { uid: number; gid: number }): DeployedPod {
+export function podFromDeployment(object: unknown, pod: { hostname: string; healthAddr: string; watchNamespace?: string; serviceAccountDir: string; env: Record<string, string> }, imageUser: { uid: number; gid: number }): DeployedPod {
   const deployment = object as DeploymentObject;
   const template = deployment.spec?.template?.spec;
   const container = template?.containers?.find((c) => c.name === 'operator') ?? template?.containers?.[0];
@@ -131,13 +136,17 @@ export function podFromDeployment(object: unknown, pod: { hostname: string; heal
   const args = container.args ?? [];
   const lease = args.map((a, i) => (a.startsWith('--lease-name=') ? a.slice('--lease-name='.length) : a === '--lease-name' ? args[i + 1] : undefined)).find((v) => v !== undefined);
   const memory = container.resources?.limits?.memory;
+  const seccomp = security.seccompProfile?.type;
+  if (seccomp !== undefined && seccomp !== 'RuntimeDefault') throw new Error(`seccompProfile ${seccomp}: only RuntimeDefault is emulated`);
+  const replaced = pod.watchNamespace === undefined ? ['--health-addr'] : ['--health-addr', '--watch-namespace'];
   return {
     hostname: pod.hostname,
-    args: [...withoutFlags(args, ['--health-addr', '--watch-namespace']), '--health-addr', pod.healthAddr, '--watch-namespace', pod.watchNamespace],
+    args: [...withoutFlags(args, replaced), '--health-addr', pod.healthAddr, ...(pod.watchNamespace === undefined ? [] : ['--watch-namespace', pod.watchNamespace])],
     env: { ...pod.env, ...env },
     serviceAccountDir: pod.serviceAccountDir,
     user,
     ...(memory === undefined ? {} : { memoryLimit: quantityBytes(memory) }),
+    ...(seccomp === undefined ? {} : { seccomp: runtimeDefaultLike() }),
     serviceAccount: { namespace, name: template.serviceAccountName ?? 'default' },
     leaseName: lease ?? 'storefront-token-operator',
   };
@@ -158,7 +167,8 @@ export async function unpackBundle(layout: OciLayout, bundleDir: string): Promis
  * Deployment's securityContext imply: the root file system read-only, every
  * capability dropped, no privilege escalation, the service-account volume
  * mounted read-only, no terminal. Those four are applied whatever the
- * Deployment says: the image must work under them. The one departure from a Pod: no network
+ * Deployment says: the image must work under them. The seccomp filter is the
+ * pod's (see seccomp.ts). The one departure from a Pod: no network
  * namespace, so the process reaches the API server and the sandbox, which
  * listen on this host's loopback, as a hostNetwork Pod would.
  */
@@ -176,6 +186,8 @@ export async function configurePod(bundleDir: string, layout: OciLayout, pod: Po
   config.root.readonly = true;
   config.hostname = pod.hostname;
   if (pod.memoryLimit !== undefined) config.linux.resources = { ...config.linux.resources, memory: { limit: pod.memoryLimit } };
+  if (pod.seccomp !== undefined) config.linux.seccomp = pod.seccomp;
+  else delete config.linux.seccomp;
   config.linux.namespaces = config.linux.namespaces.filter((n) => n.type !== 'network');
   config.mounts = [
     ...config.mounts.filter((m) => m.destination !== ServiceAccountMount),
@@ -191,7 +203,7 @@ export interface RuntimeConfig {
   root: { path: string; readonly?: boolean };
   hostname?: string;
   mounts: { destination: string; type?: string; source?: string; options?: string[] }[];
-  linux: { namespaces: { type: string }[]; resources?: { memory?: { limit?: number } } & Record<string, unknown> };
+  linux: { namespaces: { type: string }[]; resources?: { memory?: { limit?: number } } & Record<string, unknown>; seccomp?: SeccompProfile };
 }
 
 /** A Container is a runc container running in the foreground of a child process. */

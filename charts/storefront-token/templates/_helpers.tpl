@@ -36,7 +36,7 @@
 {{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "storefront-token.serviceAccountName" .) }}
 {{- end }}
 
-{{/* The Lease name (one per watched namespace in namespaced mode gets a suffix). */}}
+{{/* The leader-election Lease, in the release namespace. */}}
 {{- define "storefront-token.leaseName" -}}
 {{- .Values.leaderElection.leaseName | default (include "storefront-token.operatorName" .) }}
 {{- end }}
@@ -67,28 +67,16 @@ app.kubernetes.io/component: operator
 {{- end }}
 
 {{/*
-The operator instances as JSON {"items": [...]}: one for every namespace in
-cluster mode, or one per watched namespace, because the operator takes a
-single --watch-namespace. Each has its Deployment name, Lease and namespace.
+Whether the operator watches ClusterPlatformConnections ("true" or ""):
+clusterConnections, or when it is unset, on in cluster mode and off in
+namespaced mode (so a namespaced operator lists and watches nothing
+cluster-wide and needs no ClusterRole at all).
 */}}
-{{- define "storefront-token.instances" -}}
-{{- $op := include "storefront-token.operatorName" . }}
-{{- $lease := include "storefront-token.leaseName" . }}
-{{- $items := list }}
-{{- if .Values.watchNamespaces }}
-{{- if ne (len .Values.watchNamespaces) (len (uniq .Values.watchNamespaces)) }}
-{{- fail "watchNamespaces lists a namespace twice" }}
+{{- define "storefront-token.clusterConnections" -}}
+{{- if kindIs "invalid" .Values.clusterConnections }}
+{{- if not .Values.watchNamespaces }}true{{ end }}
+{{- else if .Values.clusterConnections }}true
 {{- end }}
-{{- range .Values.watchNamespaces }}
-{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" .) }}
-{{- fail (printf "watchNamespaces: %q is not a namespace name" .) }}
-{{- end }}
-{{- $items = append $items (dict "name" (printf "%s-%s" $op . | trunc 63 | trimSuffix "-") "lease" (printf "%s-%s" $lease . | trunc 63 | trimSuffix "-") "watch" .) }}
-{{- end }}
-{{- else }}
-{{- $items = append $items (dict "name" $op "lease" $lease "watch" "") }}
-{{- end }}
-{{- dict "items" $items | toJson }}
 {{- end }}
 
 {{/* Refuses values the operator cannot honour. */}}
@@ -98,6 +86,14 @@ single --watch-namespace. Each has its Deployment name, Lease and namespace.
 {{- end }}
 {{- if lt (int .Values.replicas) 1 }}
 {{- fail "replicas must be at least 1" }}
+{{- end }}
+{{- if ne (len .Values.watchNamespaces) (len (uniq .Values.watchNamespaces)) }}
+{{- fail "watchNamespaces lists a namespace twice" }}
+{{- end }}
+{{- range .Values.watchNamespaces }}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" .) }}
+{{- fail (printf "watchNamespaces: %q is not a namespace name" .) }}
+{{- end }}
 {{- end }}
 {{- if not (has .Values.logLevel (list "debug" "info" "warn" "error")) }}
 {{- fail (printf "logLevel must be debug, info, warn or error, not %q" .Values.logLevel) }}
