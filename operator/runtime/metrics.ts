@@ -17,6 +17,7 @@ export class OperatorMetrics {
   readonly reconcileErrors: Counter<'reason'>;
   readonly reconcileSeconds: Histogram;
   readonly platformCalls: Counter<'platform' | 'operation' | 'outcome'>;
+  readonly rateLimited: Counter<'platform'>;
   readonly kubeCalls: Counter<'verb' | 'resource' | 'code'>;
   readonly queueDepth: Gauge;
   /** tokens are the per-token series and the rotation and revocation counters. */
@@ -30,6 +31,7 @@ export class OperatorMetrics {
     this.reconcileErrors = new Counter({ name: 'sftoken_reconcile_errors_total', help: 'Failed reconciles by reason.', labelNames: ['reason'], registers });
     this.reconcileSeconds = new Histogram({ name: 'sftoken_reconcile_duration_seconds', help: 'Reconcile duration.', buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
     this.platformCalls = new Counter({ name: 'sftoken_platform_calls_total', help: 'Platform API calls by platform, operation and outcome (HTTP status or error).', labelNames: ['platform', 'operation', 'outcome'], registers });
+    this.rateLimited = new Counter({ name: 'sftoken_platform_rate_limited_total', help: 'Platform answers 429 Too Many Requests, by platform; starts at 0 with the platform\'s first call, so rate() sees the first 429.', labelNames: ['platform'], registers });
     this.kubeCalls = new Counter({ name: 'sftoken_kube_requests_total', help: 'API server requests by verb, resource and status code.', labelNames: ['verb', 'resource', 'code'], registers });
     this.queueDepth = new Gauge({ name: 'sftoken_workqueue_depth', help: 'Tokens waiting to be reconciled.', registers });
     this.tokens = new TokenMetrics(registers);
@@ -40,7 +42,10 @@ export class OperatorMetrics {
 
   /** onPlatformCall counts one platform call. */
   onPlatformCall = (call: PlatformCall): void => {
-    this.platformCalls.inc({ platform: call.platform, operation: call.operation, outcome: String(call.outcome) });
+    const outcome = String(call.outcome);
+    this.platformCalls.inc({ platform: call.platform, operation: call.operation, outcome });
+    // A labelled series appears on its first increment, which rate() cannot see; this one exists from the first call.
+    this.rateLimited.inc({ platform: call.platform }, outcome === '429' ? 1 : 0);
   };
 
   /** onKubeCall counts one API-server call. */

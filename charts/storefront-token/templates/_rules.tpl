@@ -35,9 +35,10 @@ ClusterRole in cluster mode, one Role per watched namespace in namespaced mode.
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
-  # Issued, Rotated, Revoked, … on the token.
+  # Issued, Rotated, Revoked, … on the token; patch folds a repeat into
+  # the Event already written (count, lastTimestamp).
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "patch"]
 - apiGroups: ["apps"]
   # spec.rolloutRestartTargets: each target is read by name (rollout status) and
   # restarted by patching its pod template's annotations; never listed or watched.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/prometheus/model/histogram"
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/value"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/storage"
@@ -106,11 +107,18 @@ func (l *listSet) Err() error                        { return nil }
 func (l *listSet) Warnings() annotations.Annotations { return nil }
 
 // load parses text expositions (sample lines `series value`, comments skipped).
+// A series a scrape no longer shows gets a staleness marker at that scrape,
+// as Prometheus's scrape loop writes one, so it ends there instead of
+// lingering for the lookback window.
 func load(req evalRequest) (*memStorage, error) {
 	p := parser.NewParser(parser.Options{})
 	byKey := map[string]*memSeries{}
 	var keys []string
-	for _, scrape := range req.Scrapes {
+	scrapes := req.Scrapes
+	sort.SliceStable(scrapes, func(i, j int) bool { return scrapes[i].AtMs < scrapes[j].AtMs })
+	live := map[string]bool{}
+	for _, scrape := range scrapes {
+		seen := map[string]bool{}
 		for _, line := range strings.Split(scrape.Text, "\n") {
 			line = strings.TrimSpace(line)
 			if line == "" || strings.HasPrefix(line, "#") {
@@ -141,7 +149,14 @@ func load(req evalRequest) (*memStorage, error) {
 				keys = append(keys, key)
 			}
 			s.samples = append(s.samples, sample{t: scrape.AtMs, f: v})
+			seen[key] = true
 		}
+		for key := range live {
+			if !seen[key] {
+				byKey[key].samples = append(byKey[key].samples, sample{t: scrape.AtMs, f: math.Float64frombits(value.StaleNaN)})
+			}
+		}
+		live = seen
 	}
 	m := &memStorage{}
 	for _, k := range keys {
