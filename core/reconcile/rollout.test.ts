@@ -87,3 +87,20 @@ describe('rolloutView', () => {
     expect(rolloutView(restarted(done('web')), false)).toMatchObject({ done: true, reason: 'RolledOut' });
   });
 });
+
+describe('spec.rolloutRestartTargets', () => {
+  const parse = (targets: unknown): { ok: boolean; paths: string[] } => {
+    const r = storefrontTokenSpecSchema.safeParse({ platform: 'avvyr', secret: { name: 'edge' }, avvyr: { tenantId: 't', allowedOrigins: ['https://a.example'] }, rolloutRestartTargets: targets });
+    return { ok: r.success, paths: r.success ? [] : r.error.issues.map((i) => i.path.join('.')) };
+  };
+  const cases: { name: string; reason: string; targets: unknown; want: { ok: boolean; paths: string[] } }[] = [
+    { name: 'three kinds', reason: 'Deployments, StatefulSets and DaemonSets can be restarted', targets: [{ kind: 'Deployment', name: 'web' }, { kind: 'StatefulSet', name: 'web' }, { kind: 'DaemonSet', name: 'agent' }], want: { ok: true, paths: [] } },
+    { name: 'fails on a duplicate', reason: 'one workload named twice would be waited for twice', targets: [{ kind: 'Deployment', name: 'web' }, { kind: 'Deployment', name: 'web' }], want: { ok: false, paths: ['rolloutRestartTargets.1'] } },
+    { name: 'fails on another kind', reason: 'a CronJob has no rollout to wait for', targets: [{ kind: 'CronJob', name: 'nightly' }], want: { ok: false, paths: ['rolloutRestartTargets.0.kind'] } },
+    { name: 'fails on a bad name', reason: 'names are Kubernetes object names', targets: [{ kind: 'Deployment', name: 'Web_1' }], want: { ok: false, paths: ['rolloutRestartTargets.0.name'] } },
+    { name: 'fails on an empty list', reason: 'an empty list would restart nothing; leave the field out', targets: [], want: { ok: false, paths: ['rolloutRestartTargets'] } },
+  ];
+  it.each(cases)('$name: $reason', ({ targets, want }) => {
+    expect(parse(targets)).toEqual(want);
+  });
+});
