@@ -73,7 +73,13 @@ describe('deploy manifests', () => {
     });
     const stray = await sa.kube.call('POST', secretPath(ns), { metadata: { name: 'unlabelled' }, stringData: { k: 'v' } });
     expect(stray.status, 'creating an unlabelled Secret is denied').not.toBe(201);
-    const { operator } = await startOperatorIn(cluster, ns, { kubeconfigPath: sa.kubeconfigPath, leaderElection: true, namespace: OperatorNamespace, leaseName: 'storefront-token-operator' });
+    // deploy/'s own Lease, the only one its leader Role names. This file is its only user: the image
+    // test installs the chart under releases of its own (own ServiceAccount and Lease), so the two
+    // never wait on each other's leader.
+    const deployment = deploy.find((o) => o.kind === 'Deployment') as (KubeObject & { spec: { template: { spec: { containers: { args: string[] }[] } } } }) | undefined;
+    const leaseName = deployment?.spec.template.spec.containers[0]?.args.find((a) => a.startsWith('--lease-name='))?.slice('--lease-name='.length);
+    expect(leaseName).toBe('storefront-token-operator');
+    const { operator } = await startOperatorIn(cluster, ns, { kubeconfigPath: sa.kubeconfigPath, leaderElection: true, namespace: OperatorNamespace, leaseName: leaseName ?? '' });
     try {
       await applyIn(cluster, ns, exampleObjects('avvyr', sandbox.url));
       await waitReady(cluster, ns, 'nordic-storefront', 40_000);
