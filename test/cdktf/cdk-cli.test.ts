@@ -86,6 +86,7 @@ describe.runIf(terraform !== undefined).each(CLIS)('$cli CLI on $example', ({ cl
       SFTOKEN_EXAMPLE_STATE: join(provider.root, `${cli}.tfstate`),
     };
     const values = new Set<string>();
+    const outputs: string[] = [];
     const step = async (name: string, command: 'deploy' | 'destroy', knobs: Record<string, string> = {}): Promise<void> => {
       const started = performance.now();
       const result = await new Promise<RunResult>((resolve, reject) => {
@@ -101,7 +102,7 @@ describe.runIf(terraform !== undefined).each(CLIS)('$cli CLI on $example', ({ cl
       });
       console.log(`[${cli}] ${cli} ${command} (${name}): ${(result.ms / 1000).toFixed(1)} s`);
       expect(result.code, `${cli} ${command} (${name}):\n${all(result).slice(-4000)}`).toBe(0);
-      for (const value of values) expect(all(result).includes(value), `${cli} ${command} (${name}) printed a token value`).toBe(false);
+      outputs.push(`${cli} ${command} (${name})\n${all(result)}`);
     };
     const secret = async (platform: PlatformName): Promise<Record<string, string> | undefined> => readSecret(kc, ns, SECRETS[platform][0]);
     const value = async (platform: PlatformName): Promise<string> => {
@@ -152,5 +153,8 @@ describe.runIf(terraform !== undefined).each(CLIS)('$cli CLI on $example', ({ cl
       expect(await secret(p), `${p} Secret after destroy`).toBeUndefined();
     }
     expect(await useToken(sandbox, 'avvyr', first.avvyr, NEW_ORIGIN)).toBe(401);
+
+    // No command printed a token value.
+    for (const output of outputs) for (const v of values) expect(output.includes(v), `${output.split('\n')[0] ?? ''} printed a token value`).toBe(false);
   }, 900_000);
 });
