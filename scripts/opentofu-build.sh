@@ -40,7 +40,7 @@ if [[ "$version" != "$default_version" ]]; then
   # Drop our replaces and mirror the ones of the requested release instead.
   for r in $(go mod edit -json | awk -F'"' '/"Old":/{getline; print $4}'); do go mod edit -dropreplace="$r"; done
 fi
-log "mirroring replace directives from opentofu@$version go.mod"
+log "mirroring replace and godebug directives from opentofu@$version go.mod"
 upstream_mod="$(go mod download -json "github.com/opentofu/opentofu@$version" | awk -F'"' '$2=="GoMod"{print $4}')"
 # Every "replace a v => b v" line (single-line form and block form).
 sed -n -e 's/^replace[[:space:]]\+\(.*=>.*\)$/\1/p' -e '/^replace[[:space:]]*(/,/^)/{/=>/p}' "$upstream_mod" |
@@ -48,6 +48,13 @@ sed -n -e 's/^replace[[:space:]]\+\(.*=>.*\)$/\1/p' -e '/^replace[[:space:]]*(/,
     [[ -z "$old" ]] && continue
     log "  replace $old $oldv => $new $newv"
     go mod edit -replace="$old@$oldv=$new@$newv"
+  done
+# godebug settings (tlsmlkem=0 since 1.10) are not inherited either: single-line and block form.
+sed -n -e 's/^godebug[[:space:]]\{1,\}\([^([:space:]]\{1,\}=[^[:space:]]\{1,\}\).*/\1/p' \
+  -e '/^godebug[[:space:]]*(/,/^)/{s/^[[:space:]]*\([^[:space:]/()]\{1,\}=[^[:space:]]\{1,\}\).*/\1/p;}' "$upstream_mod" |
+  while read -r setting; do
+    log "  godebug $setting"
+    go mod edit -godebug="$setting"
   done
 
 log "resolving modules (go mod tidy)"
