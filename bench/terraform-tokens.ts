@@ -134,7 +134,8 @@ resource "sftoken_storefront_token" "t" {
 
   // The peer: built from our schema as this engine prints it, installed the same way under the same source.
   const schemaPath = join(root, 'peer-schema.json');
-  writeFileSync(schemaPath, JSON.stringify(peerSchema(engine.binary, tokens, { ...process.env, ...env, HOME: tokens })));
+  // Written as schema.ts writes it, so the peer's cache key is the same whichever printed the schema.
+  writeFileSync(schemaPath, `${JSON.stringify(peerSchema(engine.binary, tokens, { ...process.env, ...env, HOME: tokens }), null, 2)}\n`);
   const peerBinary = await buildPeer(schemaPath);
   const peerInstalled = installStandalone({ executable: peerBinary, root: join(root, 'peer-install') });
   const peerEnv = { ...env, TF_CLI_CONFIG_FILE: peerInstalled.cliConfigPath };
