@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { installStandalone, type InstalledProvider } from '../../provider/tooling/install.js';
 import { buildStandalone, hostPlatform } from '../../provider/tooling/sea.js';
 import type { Engine } from '../../provider/tooling/engines.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { startCheckedSandbox } from '../../sandbox/testing/checked-sandbox.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
 
@@ -156,7 +157,7 @@ export interface TokenWorld {
 
 /**
  * shareTokenWorld registers a describe block's hooks (the run's control
- * plane, a sandbox without rate limits, the provider bundle in a temp mirror,
+ * plane, a sandbox without rate limits (OpenAPI-checked), the provider bundle in a temp mirror,
  * all released after the block) and returns a function that opens an
  * initialised workspace holding the provider block plus the given HCL.
  */
@@ -168,7 +169,7 @@ export function shareTokenWorld(engine: Engine, prefix: string, receive: (world:
   beforeAll(async () => {
     const cp = await useControlPlane();
     kubeconfigPath = cp.kubeconfigPath;
-    sandbox = await startSandbox({ rateLimits: false });
+    sandbox = await startCheckedSandbox({ rateLimits: false });
     provider = await prepareRealProvider();
     receive({ sandbox, kc: cp.kubeConfig(), kubeconfigPath });
   });
