@@ -221,7 +221,7 @@ const cases: { name: string; reason: string; run: (ctx: Ctx) => Promise<void> }[
       const first = await waitReady(cluster, ns, 'edge-kv-reader');
       const cf = sandbox.platforms.cloudflare;
       const [account, id] = (first.status?.current?.id ?? '/').split('/');
-      const res = await fetch(`${cf.baseUrl}/accounts/${account ?? ''}/tokens/${id ?? ''}`, { method: 'DELETE', headers: { authorization: `Bearer ${cf.apiToken}` } });
+      const res = await fetch(`${cf.baseUrl}/accounts/${account ?? ''}/tokens/${id ?? ''}`, { method: 'DELETE', headers: { authorization: `Bearer ${cf.apiToken}`, 'content-type': 'application/json' }, body: '{}' }); // the spec requires a JSON body
       expect(res.status).toBe(200);
       const t = await waitFor('reissued', async () => {
         const x = await token(ns, 'edge-kv-reader');

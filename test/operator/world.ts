@@ -12,7 +12,8 @@ import { applyManifests, parseManifests, pointAt } from '../../cli/demo/manifest
 import { tokenPath } from '../../operator/names.js';
 import { secretPath } from '../../kube/index.js';
 import type { StorefrontTokenObject } from '../../operator/objects.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { startCheckedSandbox } from '../../sandbox/testing/checked-sandbox.js';
 import { useControlPlane, type TestControlPlane } from '../controlplane/use-control-plane.js';
 
 /** repoRoot is the repository root. */
@@ -75,9 +76,12 @@ export async function startOperatorIn(cluster: Cluster, namespace: string, extra
   return { operator, captured };
 }
 
-/** startTestSandbox starts a sandbox with rate limits off (tests that want them turn them on). */
+/**
+ * startTestSandbox starts a sandbox with rate limits off (tests that want them turn them on)
+ * and OpenAPI validation on: a violation fails the test that caused it.
+ */
 export function startTestSandbox(): Promise<Sandbox> {
-  return startSandbox({ rateLimits: false });
+  return startCheckedSandbox({ rateLimits: false });
 }
 
 /** applyIn server-side-applies objects into a namespace. */
