@@ -2,7 +2,9 @@
 # Runs the Terraform or CDKTF example against the embedded sandbox and a local
 # Kubernetes control plane, then walks through an origin change, a revocation
 # and a destroy:   bash scripts/example.sh terraform|cdktf
-# Uses terraform from PATH, else OpenTofu (built into a cache on first use).
+# Installs the provider from its release (npm run release:provider) the way a
+# user would: signature and checksum checked, zip unpacked into a filesystem
+# mirror. Uses terraform from PATH, else OpenTofu (built into a cache on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-terraform}
@@ -35,9 +37,39 @@ say "local Kubernetes control plane"
 eval "$(node bin/sftoken.js dev-cluster up --state-dir "$work/cluster" | grep '^export ')"
 export TF_VAR_kubeconfig=$KUBECONFIG
 
-say "provider (bundled, installed into a local filesystem mirror)"
-export TF_CLI_CONFIG_FILE=$(npx tsx scripts/install-provider.ts "$work/provider" | tail -1)
-export CHECKPOINT_DISABLE=1
+say "provider: the release (npm run release:provider), checked and unzipped into a filesystem mirror like a user would"
+case $(uname -m) in
+  x86_64 | amd64) target=linux_amd64 ;;
+  aarch64 | arm64) target=linux_arm64 ;;
+  *) echo "no provider release for $(uname -m)" >&2; exit 1 ;;
+esac
+version=$(node -p "require('./package.json').version")
+release="$work/release"
+npm run --silent release:provider -- --out "$release" --platform "$target"
+prefix="terraform-provider-sftoken_$version"
+# What `init` does against a registry, by hand: the signature over SHA256SUMS
+# by the published key, then the zip's checksum in SHA256SUMS.
+export GNUPGHOME="$work/gnupg"; mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --import "$release/${prefix}_signing-key.asc"
+gpg --batch --quiet --verify "$release/${prefix}_SHA256SUMS.sig" "$release/${prefix}_SHA256SUMS"
+(cd "$release" && sha256sum --check --ignore-missing "${prefix}_SHA256SUMS")
+gpgconf --kill all; unset GNUPGHOME
+# docs/terraform.md "By hand": the executable alone in <host>/<namespace>/<type>/<version>/<os_arch>/,
+# for both default hosts (Terraform's and OpenTofu's), and a CLI config that takes it from there.
+for host in registry.terraform.io registry.opentofu.org; do
+  dir="$work/plugins/$host/storefront-token/sftoken/$version/$target"
+  mkdir -p "$dir" && unzip -q "$release/${prefix}_$target.zip" -d "$dir"
+done
+cat >"$work/terraform.rc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$work/plugins"
+    include = ["registry.terraform.io/storefront-token/*", "registry.opentofu.org/storefront-token/*"]
+  }
+  direct { exclude = ["registry.terraform.io/storefront-token/*", "registry.opentofu.org/storefront-token/*"] }
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/terraform.rc" CHECKPOINT_DISABLE=1
 
 if [[ $mode == cdktf ]]; then
   say "synthesizing examples/cdktf"
