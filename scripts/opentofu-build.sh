@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the OpenTofu CLI from the Go module proxy into a cache keyed by version,
 # for the Terraform-protocol end-to-end tests. Prints the binary path on stdout
-# (last line); progress goes to stderr.
+# (last line); progress goes to stderr. One builder at a time per cache
+# (scripts/lib/go-build.sh): a second caller waits, then finds it built.
 #
 #   OPENTOFU_VERSION   release tag to build (default: the one in test/opentofu/go.mod)
 #   SFTOKEN_CACHE_DIR  cache root (default: ${XDG_CACHE_HOME:-$HOME/.cache}/storefront-token)
@@ -15,7 +16,11 @@ cache_root="${SFTOKEN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/storefront-toke
 out_dir="$cache_root/opentofu/$version"
 out="$out_dir/tofu"
 
-log() { printf '[opentofu-build] %s\n' "$*" >&2; }
+# provider/tooling/engines.ts shows the lines starting with this prefix as progress.
+GO_BUILD_LOG_PREFIX='[opentofu-build]'
+# shellcheck source=lib/go-build.sh
+source "$repo_root/scripts/lib/go-build.sh"
+log() { go_build_log "$@"; }
 
 if [[ -x "$out" ]]; then
   log "cached: $out"
@@ -26,10 +31,16 @@ if [[ "${SFTOKEN_OPENTOFU_CACHED_ONLY:-}" == "1" ]]; then
   log "not cached: $out (building disabled)"
   exit 3
 fi
-command -v go >/dev/null || { log "go toolchain not found on PATH"; exit 2; }
+go_build_need_go 2
+go_build_lock "$cache_root/opentofu"
+if [[ -x "$out" ]]; then
+  log "cached: $out (built by another process)"
+  echo "$out"
+  exit 0
+fi
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+go_build_scratch "$work"
 cp "$wrapper/go.mod" "$wrapper/tools.go" "$work/"
 [[ -f "$wrapper/go.sum" ]] && cp "$wrapper/go.sum" "$work/"
 cd "$work"
@@ -62,12 +73,12 @@ go mod tidy -e >&2
 if [[ "$version" == "$default_version" && ! -f "$wrapper/go.sum" ]]; then
   cp go.sum "$wrapper/go.sum" # pin checksums for the next builds
 fi
-mkdir -p "$out_dir"
+go_build_staging "$out_dir"
 log "building ./cmd/tofu (several minutes on 2 cores)"
 start=$(date +%s)
 # version.dev=no drops the "-dev" suffix, so `tofu version` reports the tag.
-nice -n 10 go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$out.tmp" github.com/opentofu/opentofu/cmd/tofu >&2
-mv "$out.tmp" "$out"
+nice -n 10 go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$GO_BUILD_STAGING/tofu" github.com/opentofu/opentofu/cmd/tofu >&2
+go_build_install "$out_dir"
 log "built in $(( $(date +%s) - start ))s: $out"
 "$out" version >&2 || true
 echo "$out"

@@ -8,11 +8,12 @@
 #   - readers never see a half-written install: builds go to a staging
 #     directory beside the destination and are installed by rename.
 #
-# The caller sets GO_BUILD_NAME (the log prefix, e.g. "helm-build") first.
+# The caller sets GO_BUILD_NAME (the log prefix, e.g. "helm-build") first, or
+# GO_BUILD_LOG_PREFIX for a prefix of another shape (readers may match it).
 
 # go_build_log MESSAGE: one progress line on stderr, prefixed with the tool's name.
 go_build_log() {
-  echo "${GO_BUILD_NAME:-go-build}: $*" >&2
+  echo "${GO_BUILD_LOG_PREFIX:-${GO_BUILD_NAME:-go-build}:} $*" >&2
 }
 
 # go_build_need_go [EXIT_CODE]: fails with EXIT_CODE (default 1) when no Go
