@@ -6,7 +6,8 @@ import type { CrashStep } from '../../operator/reconcile/crashpoint.js';
 import { CrashPointEnv } from '../../operator/reconcile/crashpoint.js';
 import type { KubeObject } from '../../kube/index.js';
 import { tokenPath } from '../../operator/names.js';
-import { startSandbox, type InventoryEntry, type Sandbox } from '../../sandbox/index.js';
+import type { InventoryEntry, Sandbox } from '../../sandbox/index.js';
+import { startCheckedSandbox } from '../../sandbox/testing/checked-sandbox.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { spawnOperator, type OperatorProcess } from './process.js';
 import { createWorkload, finishRollout, getWorkload } from './rollout-workloads.js';
@@ -46,7 +47,7 @@ afterAll(async () => {
 });
 
 async function newSandbox(): Promise<Sandbox> {
-  const s = await startSandbox({ rateLimits: false });
+  const s = await startCheckedSandbox({ rateLimits: false });
   sandboxes.push(s);
   return s;
 }
