@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ObjectValue } from '../framework/value.js';
+import { Unknown, type ObjectValue } from '../framework/value.js';
 import { configureProvider, validateProviderConfig } from './configure.js';
 
 // A platform's base_url gets the rule a PlatformConnection's spec.baseUrl
@@ -50,6 +50,26 @@ describe('configureProvider base_url from the environment', () => {
       const result = configureProvider({ config, terraformVersion: '1.11.0' }, { env: row.env });
       expect(result.context === undefined, row.reason).toBe(row.refused);
       if (row.refused) expect(result.diagnostics?.[0]?.detail).toContain('SFTOKEN_AVVYR_BASE_URL');
+    });
+  }
+});
+
+describe('configureProvider with settings known only after apply', () => {
+  const env = { SFTOKEN_CLOUDFLARE_API_TOKEN: 'from-the-environment', SFTOKEN_CLOUDFLARE_BASE_URL: 'http://127.0.0.1:18787/cloudflare' };
+  const rows: { name: string; reason: string; config: ObjectValue; refused: boolean; pending: boolean }[] = [
+    { name: 'NestedUnknownCredential', reason: 'an api_token opened from a token still being created is pending, never replaced by SFTOKEN_CLOUDFLARE_API_TOKEN', config: { cloudflare: { api_token: Unknown } }, refused: false, pending: true },
+    { name: 'KnownCredential', reason: 'a known api_token is used as given', config: { cloudflare: { api_token: 'given' } }, refused: false, pending: false },
+    { name: 'NoBlock', reason: 'without a block the environment supplies the credential', config: {}, refused: false, pending: false },
+    { name: 'NestedUnknownKubernetes', reason: 'every call reads Secrets, so unknown Kubernetes settings stop configure', config: { kubernetes: { config_path: Unknown } }, refused: true, pending: false },
+  ];
+  for (const row of rows) {
+    it(`${row.name}: ${row.reason}`, () => {
+      const result = configureProvider({ config: row.config, terraformVersion: '1.11.0' }, { env });
+      expect(result.context === undefined, row.reason).toBe(row.refused);
+      if (result.context === undefined) return;
+      expect(result.context.settingsPending('cloudflare'), row.reason).toBe(row.pending);
+      if (row.pending) expect(() => result.context?.clientFor('cloudflare')).toThrow(/known only after apply/);
+      else expect(() => result.context?.clientFor('cloudflare')).not.toThrow();
     });
   }
 });

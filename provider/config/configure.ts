@@ -5,7 +5,7 @@ import { baseUrlProblem } from '../../core/schema/base-url.js';
 import { platformNames, type PlatformName } from '../../core/schema/platform.js';
 import { errorDiagnostic, type Diagnostic } from '../framework/diagnostic.js';
 import type { ConfigureRequest, ConfigureResult } from '../framework/provider.js';
-import { isObjectValue, isUnknown, type ObjectValue, type Value } from '../framework/value.js';
+import { isObjectValue, isUnknown, isWhollyKnown, type ObjectValue, type Value } from '../framework/value.js';
 import { snakeCase } from '../storefront-token/codec.js';
 import { ProviderContext } from './context.js';
 import { KubeSecretStore } from './kube-secret-store.js';
@@ -66,14 +66,22 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
 export function configureProvider(request: ConfigureRequest, deps: ConfigureDependencies = {}): ConfigureResult<ProviderContext> {
   const env = deps.env ?? process.env;
   const { config } = request;
-  const unknown = Object.entries(config).filter(([, v]) => isUnknown(v)).map(([k]) => k);
+  // The Kubernetes settings are needed by every call (Secrets); a platform block is needed only by its own tokens.
+  const unknown = Object.entries(config).filter(([k, v]) => isUnknown(v) || (k === 'kubernetes' && !isWhollyKnown(v))).map(([k]) => k);
   if (unknown.length > 0) {
     return { context: undefined, diagnostics: [errorDiagnostic('Provider Configuration Not Known', `The provider settings ${unknown.join(', ')} depend on values known only after apply; the provider needs them to plan. Set them from values known at plan time.`)] };
   }
   const connections: Partial<Record<PlatformName, Connection>> = {};
+  const pending = new Set<PlatformName>();
   const refused: Diagnostic[] = [];
   for (const platform of platformNames) {
     const block = config[platform];
+    // A setting known only after apply (say a credential opened from an ephemeral resource whose token is still
+    // being created) must not fall back to SFTOKEN_* silently: that would act with another credential.
+    if (isObjectValue(block) && !isWhollyKnown(block)) {
+      pending.add(platform);
+      continue;
+    }
     const connection = connectionOf(platform, isObjectValue(block) ? block : undefined, env);
     if (connection === undefined) continue;
     // validate saw only the attribute; a base URL from SFTOKEN_<PLATFORM>_BASE_URL is checked here, before any credential is sent.
@@ -91,5 +99,5 @@ export function configureProvider(request: ConfigureRequest, deps: ConfigureDepe
   const configPath = text(kubeBlock, 'config_path');
   const context = text(kubeBlock, 'context');
   const secrets = new KubeSecretStore({ ...(configPath === undefined ? {} : { configPath }), ...(context === undefined ? {} : { context }) });
-  return { context: new ProviderContext({ connections, secrets }) };
+  return { context: new ProviderContext({ connections, pending, secrets }) };
 }

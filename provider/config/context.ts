@@ -11,6 +11,7 @@ import type { SecretStore } from './secret-store.js';
  */
 export class ProviderContext {
   readonly #connections: Readonly<Partial<Record<PlatformName, Connection>>>;
+  readonly #pending: ReadonlySet<PlatformName>;
   readonly #clients = new Map<PlatformName, PlatformClient>();
   readonly #connectOptions: ConnectOptions;
   /** secrets is where token values are delivered. */
@@ -20,20 +21,31 @@ export class ProviderContext {
 
   constructor(options: {
     readonly connections: Readonly<Partial<Record<PlatformName, Connection>>>;
+    /** pending are the platforms whose settings are known only after apply. */
+    readonly pending?: ReadonlySet<PlatformName>;
     readonly secrets: SecretStore;
     readonly now?: () => Date;
     readonly connectOptions?: ConnectOptions;
   }) {
     this.#connections = options.connections;
+    this.#pending = options.pending ?? new Set();
     this.secrets = options.secrets;
     this.now = options.now ?? (() => new Date());
     this.#connectOptions = options.connectOptions ?? {};
   }
 
-  /** clientFor returns the platform's client, or throws ERR_CONNECTION_INVALID when the provider block lacks credentials. */
+  /** settingsPending tells whether the platform's provider settings are known only after apply. */
+  settingsPending(platform: PlatformName): boolean {
+    return this.#pending.has(platform);
+  }
+
+  /** clientFor returns the platform's client, or throws ERR_CONNECTION_INVALID when the provider block lacks credentials or they are not known yet. */
   clientFor(platform: PlatformName): PlatformClient {
     const cached = this.#clients.get(platform);
     if (cached !== undefined) return cached;
+    if (this.#pending.has(platform)) {
+      throw new CoreError('ERR_CONNECTION_INVALID', `The provider's ${platform} settings depend on values known only after apply, so nothing can be sent to ${platform} yet`, { platform });
+    }
     const connection = this.#connections[platform];
     if (connection === undefined) {
       throw new CoreError('ERR_CONNECTION_INVALID', `No ${platform} connection is configured: add a ${platform} block to the provider, or set its SFTOKEN_${platform.toUpperCase()}_* environment variables`, { platform });

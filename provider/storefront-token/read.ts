@@ -67,6 +67,8 @@ export async function readToken(state: ObjectValue, context: ProviderContext, si
   if (view.revokedAt !== undefined) return readRevoked(state, parsed.success ? parsed.data : undefined, context, signal);
   const platform = platformOf(state);
   if (platform === undefined || !parsed.success) return { state };
+  // Credentials known only after apply cannot be used to look; the plan keeps the last state and the next one refreshes.
+  if (context.settingsPending(platform)) return { state };
   const spec = parsed.data;
   try {
     const destination = secretRefOf(spec, await context.secrets.defaultNamespace());
