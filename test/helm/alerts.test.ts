@@ -112,8 +112,8 @@ const expectedAlerts = [
   'StorefrontTokenPlatformRateLimited',
 ];
 
-// Labels the scrape adds (the ServiceMonitor's job, the Pod's watch namespace), not the operator.
-const scrapeLabels = new Set(['job', 'sftoken_dev_watch_namespace']);
+// Labels the scrape adds (the ServiceMonitor's job), not the operator.
+const scrapeLabels = new Set(['job']);
 
 let rules: Rule[];
 let checked: Checked[];

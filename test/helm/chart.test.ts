@@ -158,8 +158,8 @@ describe('ServiceMonitor and PrometheusRule', () => {
 
   it('a misspelt field is refused (the check can fail)', async () => {
     const [monitor] = ofKind(await render('storefront-token', DeployNamespace, monitoring), 'ServiceMonitor') as (KubeObject & { spec: Record<string, unknown> })[];
-    const { podTargetLabels, ...rest } = monitor?.spec ?? {};
-    expect(await check([{ ...monitor, spec: { ...rest, podTargetLabel: podTargetLabels } }])).toEqual([expect.stringContaining('unknown field "podTargetLabel"')]);
+    const { namespaceSelector, ...rest } = monitor?.spec ?? {};
+    expect(await check([{ ...monitor, spec: { ...rest, namespaceSelectors: namespaceSelector } }])).toEqual([expect.stringContaining('unknown field "namespaceSelectors"')]);
   });
 });
 
