@@ -1,11 +1,16 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
+import protobuf from 'protobufjs/light.js';
 import { ProviderError } from '../errors.js';
+import { PROTO_DESCRIPTOR } from './proto-descriptor.generated.js';
 
-/** LOADER_OPTIONS make messages plain objects: snake_case keys, numbers for int64, enum names, oneof names. */
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };
+// The services come from a descriptor generated at build time from
+// provider/proto (scripts/generate.ts), not from .proto text: parsing the
+// protos, and proto-loader's per-message descriptors that grpc-js never
+// reads, were the largest share of a provider's start. The serializers are
+// @grpc/proto-loader's: fromObject+encode out, decode+toObject in.
+
+/** CONVERSION makes messages plain objects: numbers for int64, enum names, defaults, oneof names. */
+const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
 /** ProtoServices are the two gRPC services a provider process serves. */
 export interface ProtoServices {
@@ -15,26 +20,43 @@ export interface ProtoServices {
   readonly controller: grpc.ServiceDefinition;
 }
 
-/**
- * protoDirectory finds our .proto files: next to a bundle (`<bundle dir>/proto`,
- * where build.ts copies them) or in the source tree (`provider/proto`).
- */
-export function protoDirectory(from: string = import.meta.url): string {
-  for (const candidate of ['./proto/', '../proto/']) {
-    const dir = fileURLToPath(new URL(candidate, from));
-    if (existsSync(`${dir}tfplugin6.proto`)) return dir;
-  }
-  throw new ProviderError('ERR_PROTO_NOT_FOUND', `tfplugin6.proto not found next to ${fileURLToPath(from)}`);
+/** loadProtoServices builds tfplugin6.Provider and plugin.GRPCController from the generated descriptor. */
+export function loadProtoServices(descriptor: Readonly<Record<string, unknown>> = PROTO_DESCRIPTOR): ProtoServices {
+  const root = protobuf.Root.fromJSON(descriptor);
+  root.resolveAll();
+  return { provider: serviceDefinition(root, 'tfplugin6.Provider'), controller: serviceDefinition(root, 'plugin.GRPCController') };
 }
 
-/** loadProtoServices parses our authored tfplugin6 and go-plugin controller protos. */
-export function loadProtoServices(dir: string = protoDirectory()): ProtoServices {
-  const definition = protoLoader.loadSync(['tfplugin6.proto', 'grpc_controller.proto'], { ...LOADER_OPTIONS, includeDirs: [dir] });
-  const loaded = grpc.loadPackageDefinition(definition);
-  const provider = (loaded.tfplugin6 as grpc.GrpcObject | undefined)?.Provider;
-  const controller = (loaded.plugin as grpc.GrpcObject | undefined)?.GRPCController;
-  if (typeof provider !== 'function' || typeof controller !== 'function') {
-    throw new ProviderError('ERR_PROTO_NOT_FOUND', `protos in ${dir} lack tfplugin6.Provider or plugin.GRPCController`);
+function serviceDefinition(root: protobuf.Root, name: string): grpc.ServiceDefinition {
+  const service = root.lookup(name);
+  if (!(service instanceof protobuf.Service)) throw new ProviderError('ERR_PROTO_NOT_FOUND', `the generated proto descriptor lacks ${name}`);
+  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
+  for (const method of service.methodsArray) {
+    const request = method.resolvedRequestType;
+    const response = method.resolvedResponseType;
+    if (request === null || response === null) throw new ProviderError('ERR_PROTO_NOT_FOUND', `${name}.${method.name} has unresolved types`);
+    definition[method.name] = {
+      path: `/${name}/${method.name}`,
+      requestStream: method.requestStream === true,
+      responseStream: method.responseStream === true,
+      requestSerialize: serializer(request),
+      requestDeserialize: deserializer(request),
+      responseSerialize: serializer(response),
+      responseDeserialize: deserializer(response),
+      // What lodash.camelcase makes of proto-loader's PascalCase method names.
+      originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
+    };
   }
-  return { provider: provider.service, controller: controller.service };
+  return definition;
+}
+
+function serializer(type: protobuf.Type): (value: object) => Buffer {
+  return (value) => {
+    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
+    return Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+  };
+}
+
+function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
+  return (bytes) => type.toObject(type.decode(bytes), CONVERSION);
 }

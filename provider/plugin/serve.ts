@@ -22,8 +22,6 @@ export interface ServeOptions {
   readonly log?: Logger;
   /** exit ends the process after Shutdown. @default process.exit */
   readonly exit?: (code: number) => void;
-  /** protoDir overrides where tfplugin6.proto is read from. */
-  readonly protoDir?: string;
 }
 
 /** RunningPlugin is a served provider: where it listens and how to stop it. */
@@ -46,7 +44,7 @@ export interface RunningPlugin {
 export async function servePlugin<Ctx>(definition: ProviderDefinition<Ctx>, options: ServeOptions = {}): Promise<RunningPlugin> {
   const log = options.log ?? stderrLogger(`provider.${definition.name}`);
   const environment = checkPluginEnvironment(options.env ?? process.env);
-  const services = loadProtoServices(options.protoDir);
+  const services = loadProtoServices();
   const credentials = await serverCredentials(environment.clientCertPem);
 
   const server = new grpc.Server();

@@ -12,7 +12,7 @@ const providerDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface BuildOptions {
   /** entry module that calls runPluginMain. @default provider/main.ts */
   readonly entry?: string;
-  /** outDir receives the bundle, its protos and a launcher. @default dist/terraform-provider (ignored by git and lint) */
+  /** outDir receives the bundle, a copy of the protos and a launcher. @default dist/terraform-provider (ignored by git and lint) */
   readonly outDir?: string;
   /** name is the provider type in file names. @default "sftoken" */
   readonly name?: string;
@@ -28,7 +28,7 @@ export interface BuiltProvider {
   readonly bundlePath: string;
   /** loaderPath loads the bundle through V8's code cache (<bundle>.v8cache). */
   readonly loaderPath: string;
-  /** protoDir holds the .proto files the bundle loads at start. */
+  /** protoDir holds copies of the .proto files, for reference: the bundle carries the generated descriptor. */
   readonly protoDir: string;
   /** launcherPath is an executable `terraform-provider-<name>` that execs node on the bundle. */
   readonly launcherPath: string;

