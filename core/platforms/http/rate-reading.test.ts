@@ -16,7 +16,7 @@ const declared: RateLimitHeaders = {
 };
 
 describe('readRateLimit', () => {
-  const rows: { name: string; reason: string; headers: Record<string, string>; declared?: RateLimitHeaders; want: RateReading }[] = [
+  const rows: { name: string; reason: string; headers: Record<string, string>; declared?: RateLimitHeaders | undefined; want: RateReading }[] = [
     {
       name: 'EveryHeader',
       reason: 'each declared header is read in its own unit',
