@@ -12,7 +12,8 @@ import { REGISTRY_HOSTS } from '../../provider/tooling/install.js';
 import { buildRelease, dropGnupgHome, generateSigningKey, writeNetworkMirror, writeRegistry, type Release } from '../../provider/tooling/release.js';
 import { hostPlatform, standaloneCommand } from '../../provider/tooling/sea.js';
 import { readZip, sha256File } from '../../provider/tooling/zip.js';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { startCheckedSandbox } from '../../sandbox/testing/checked-sandbox.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
 import type { RunResult } from './harness.js';
@@ -166,7 +167,7 @@ describe.each(engines)('the release installed from a provider registry by $name 
     const cp = await useControlPlane();
     kc = cp.kubeConfig();
     kubeconfigPath = cp.kubeconfigPath;
-    sandbox = await startSandbox({ rateLimits: false });
+    sandbox = await startCheckedSandbox({ rateLimits: false });
   });
   afterAll(async () => {
     await sandbox.close();
