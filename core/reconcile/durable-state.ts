@@ -34,6 +34,12 @@ export interface PendingCreate {
   readonly expiresAt?: string;
   /** request is the rotate-now request this create answers, recorded as done with the token it makes. */
   readonly request?: string;
+  /**
+   * sent is the display name and platform block the create sent. Resolving
+   * replays exactly that request: a platform that checks an idempotency key
+   * against its body refuses a replay carrying settings changed since.
+   */
+  readonly sent?: ObservedSpec;
 }
 
 /** HistoryEntry is one retired token, as status.history shows it. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedToken, IssueRequest, PlatformClient, TokenRef } from '../contract/adapter.js';
+import type { IssuedToken, IssueRequest, ObservedSpec, PlatformClient, TokenRef } from '../contract/adapter.js';
 import type { Capabilities } from '../contract/capabilities.js';
 import { destinationContent, retractedContent } from '../delivery/secret-content.js';
 import { CoreError, isCoreError } from '../errors.js';
 import type { SecretValue } from '../secret.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 import type { Decision } from './decide.js';
-import { historyOf, HISTORY_LIMIT, withNote, type DurableState, type DurableToken, type HistoryEntry } from './durable-state.js';
+import { historyOf, HISTORY_LIMIT, withNote, type DurableState, type DurableToken, type HistoryEntry, type PendingCreate } from './durable-state.js';
 import type { IssueReason } from './facts.js';
 import type { Consumers, Destination, EventNote, ExecuteHooks, PlatformGate, TokenStore } from './ports.js';
 import { describeTargets, replacedWith, type ConsumerRef } from './rollout.js';
@@ -130,6 +130,19 @@ function requestOf(x: Execution, key: string, expiresAt: Date | undefined): Issu
   return { spec: x.spec, name: x.name, idempotencyKey: key, ...(expiresAt === undefined ? {} : { expiresAt }) };
 }
 
+/** sentOf is what a create sends besides its key and expiry: the display name and the platform block. */
+function sentOf(x: Execution): ObservedSpec {
+  return { displayName: x.name, block: { ...(x.spec[x.spec.platform] ?? {}) } };
+}
+
+/** replayOf is the request a pending create sent, with the settings recorded then rather than the spec's now. */
+function replayOf(x: Execution, pending: PendingCreate): IssueRequest {
+  const expiresAt = pending.expiresAt === undefined ? undefined : new Date(pending.expiresAt);
+  if (pending.sent === undefined) return requestOf(x, pending.key, expiresAt);
+  const spec: StorefrontTokenSpec = { ...x.spec, [x.spec.platform]: pending.sent.block };
+  return { spec, name: pending.sent.displayName ?? x.name, idempotencyKey: pending.key, ...(expiresAt === undefined ? {} : { expiresAt }) };
+}
+
 async function record(x: Execution, token: DurableToken, reason: IssueReason, request: string | undefined): Promise<void> {
   await x.store.save(adopted(x, token, reason, request));
   x.hooks?.observed?.(token.fingerprint, { state: 'active', ...(token.issued === undefined ? {} : { observed: token.issued }), ...(token.expiresAt === undefined ? {} : { expiresAt: new Date(token.expiresAt) }) });
@@ -156,7 +169,7 @@ async function issue(x: Execution, reason: IssueReason, request: string | undefi
   const key = (x.newKey ?? randomUUID)();
   await x.store.save({
     ...x.store.state,
-    pending: { key, reason, startedAt: now.toISOString(), ...(schedule.expiresAt === undefined ? {} : { expiresAt: schedule.expiresAt.toISOString() }), ...(request === undefined ? {} : { request }) },
+    pending: { key, reason, startedAt: now.toISOString(), sent: sentOf(x), ...(schedule.expiresAt === undefined ? {} : { expiresAt: schedule.expiresAt.toISOString() }), ...(request === undefined ? {} : { request }) },
   });
   crash(x, 'afterIntent');
   let issued: IssuedToken;
@@ -195,7 +208,7 @@ async function resolveInDoubt(x: Execution): Promise<StepResult> {
   const pending = x.store.state.pending;
   if (pending === undefined) return unchanged;
   const { client } = x;
-  const found = await call(x, () => client.resolveInDoubt(requestOf(x, pending.key, pending.expiresAt === undefined ? undefined : new Date(pending.expiresAt)), x.signal));
+  const found = await call(x, () => client.resolveInDoubt(replayOf(x, pending), x.signal));
   const { pending: _settled, ...settled } = x.store.state;
   if (found.outcome === 'absent') {
     await x.store.save(settled);
@@ -222,7 +235,8 @@ async function resolveInDoubt(x: Execution): Promise<StepResult> {
     await x.store.save(settled);
     return { changed: true, event: { type: 'Normal', reason: 'InDoubtRevoked', message: `Found token ${found.ref.id ?? ''} from a create that got no answer, without its value; revoked it and issuing again` } };
   }
-  const token = durable({ ref, value, expiresAt, observed: { displayName: x.name, block: { ...(x.spec[x.spec.platform] ?? {}) } } }, x.now());
+  // Issued with the settings sent then: if the spec changed since, the next decision updates or replaces it.
+  const token = durable({ ref, value, expiresAt, observed: pending.sent ?? sentOf(x) }, x.now());
   await record(x, token, pending.reason, pending.request);
   return { changed: true, event: { type: 'Normal', reason: 'InDoubtAdopted', message: `Adopted token ${token.fingerprint} from a create that got no answer` } };
 }
