@@ -3,6 +3,7 @@ import { isCoreError, type CoreError, type CoreErrorCode } from '../../errors.js
 import { SecretValue } from '../../secret.js';
 import type { PlatformCall } from '../../contract/adapter.js';
 import { HttpClient, type HttpClientOptions, type HttpRequest, type RetryPolicy } from './http-client.js';
+import { realSleep } from './sleep.js';
 
 // A Step is one scripted answer of the fake fetch: a status (with headers and body) or a thrown error code.
 type Step = { status: number; headers?: Record<string, string>; body?: string } | { error: string };
@@ -144,6 +145,7 @@ describe('HttpClient timeouts and aborts', () => {
       });
     });
   const rows: { name: string; reason: string; retry: RetryPolicy; abortAfterMs?: number; preAborted?: boolean; want: CoreErrorCode }[] = [
+    { name: 'IdempotentCreateAbortedBetweenRetries', reason: 'a keyed create whose first attempt timed out may have landed, so an abort during the backoff leaves it in doubt', retry: 'idempotentCreate', abortAfterMs: 45, want: 'ERR_CREATE_IN_DOUBT' },
     { name: 'GetTimesOut', reason: 'an idempotent call that never answers ends in ERR_PLATFORM_TIMEOUT', retry: 'idempotent', want: 'ERR_PLATFORM_TIMEOUT' },
     { name: 'CreateTimesOutInDoubt', reason: 'a create that never answers may have landed', retry: 'create', want: 'ERR_CREATE_IN_DOUBT' },
     { name: 'GetAborted', reason: "the caller's abort wins over retries", retry: 'idempotent', abortAfterMs: 5, want: 'ERR_ABORTED' },
@@ -166,6 +168,8 @@ describe('HttpClient timeouts and aborts', () => {
         timeoutMs: 30,
         maxAttempts: 2,
         random: () => 0,
+        // The backoff between attempts lasts until the caller aborts, so an abort lands in it.
+        sleep: (ms, signal) => realSleep(row.retry === 'idempotentCreate' ? 60_000 : ms, signal),
       });
       const controller = new AbortController();
       if (row.preAborted === true) controller.abort();

@@ -8,7 +8,7 @@ import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { isRedirect, nextHop } from './redirect.js';
 import { redact } from './redact.js';
 import { abortedError, realSleep, type Sleep } from './sleep.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type RateTicket } from './rate-limiter.js';
 import { readRateLimit } from './rate-reading.js';
 import { codeForStatus, createRejectedUnprocessed } from './status-code.js';
 
@@ -145,10 +145,17 @@ export class HttpClient {
     let lastError: CoreError | undefined;
     let waitMs = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      if (waitMs > 0) await this.#sleep(waitMs, req.signal);
-      const ticket = await this.#limiter.acquire(req.signal);
-      // Checked here, not left to fetch: an abort before sending must never look like an in-doubt create.
-      if (req.signal?.aborted === true) throw abortedError(req.signal, this.#o.platform);
+      let ticket: RateTicket;
+      try {
+        if (waitMs > 0) await this.#sleep(waitMs, req.signal);
+        ticket = await this.#limiter.acquire(req.signal);
+        // Checked here, not left to fetch: an abort before sending must never look like an in-doubt create.
+        if (req.signal?.aborted === true) throw abortedError(req.signal, this.#o.platform);
+      } catch (error) {
+        // Stopping between retries after an attempt that may have landed leaves the create in doubt, not undone.
+        if (mayHaveLanded && isCoreError(error, 'ERR_ABORTED')) throw this.#inDoubt(req, 'the caller aborted between retries of a create that may have landed', error);
+        throw error;
+      }
       const result = await this.#attempt(req);
       const retryWait = (hint: number | undefined): number => Math.max(hint ?? 0, backoffDelay(attempt, this.#backoff(), this.#random));
 
