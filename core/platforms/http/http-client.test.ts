@@ -167,8 +167,8 @@ describe('HttpClient timeouts and aborts', () => {
         fetch: fetch,
         timeoutMs: 30,
         maxAttempts: 2,
-        random: () => 0,
-        // The backoff between attempts lasts until the caller aborts, so an abort lands in it.
+        // For the keyed create the backoff between attempts is not zero and lasts until the caller aborts, so the abort lands in it.
+        random: () => (row.retry === 'idempotentCreate' ? 0.5 : 0),
         sleep: (ms, signal) => realSleep(row.retry === 'idempotentCreate' ? 60_000 : ms, signal),
       });
       const controller = new AbortController();
