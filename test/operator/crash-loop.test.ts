@@ -137,13 +137,13 @@ describe('crash safety under random kills', () => {
         if (i % 5 === 0) await cluster.kube.send('DELETE', secretPath(ns, 'catalog-sync-token'), undefined, undefined, [404]);
         if (i % 2 === 1) await cluster.kube.mergePatch(tokenPath(ns, 'edge-kv-reader'), { metadata: { annotations: { [RotateAnnotation]: `kill-${i}` } } });
         if (i === RevokeAt) await cluster.kube.mergePatch(tokenPath(ns, 'nordic-storefront'), { spec: { revoked: true } });
-        const op = spawnOperator(cluster.cp.kubeconfigPath, ns);
+        const op = await spawnOperator(cluster.cp.kubeconfigPath, ns);
         await Promise.race([op.synced, op.exited]);
         await new Promise((r) => setTimeout(r, Math.round(random() * 600)));
         expect(await op.kill('SIGKILL')).toBe('SIGKILL');
         if (i % 10 === 0) progress(`${i}/${Kills} kills; active now: ${resources.map((r) => `${r.platform}=${active(r.platform).length}`).join(' ')}`);
       }
-      const op = spawnOperator(cluster.cp.kubeconfigPath, ns);
+      const op = await spawnOperator(cluster.cp.kubeconfigPath, ns);
       let waiting = '';
       await waitFor('every token settled', async () => {
         for (const r of resources) {

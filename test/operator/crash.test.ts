@@ -71,14 +71,14 @@ function watchMax(s: Sandbox, platform: PlatformName): { stop: () => number } {
 }
 
 async function killedAt(cluster: Cluster, ns: string, step: string): Promise<void> {
-  const op = spawnOperator(cluster.cp.kubeconfigPath, ns, { [CrashPointEnv]: step });
+  const op = await spawnOperator(cluster.cp.kubeconfigPath, ns, { [CrashPointEnv]: step });
   const how = await Promise.race([op.exited, new Promise<string>((r) => setTimeout(() => { r('timeout'); }, 30_000))]);
   if (how === 'timeout') await op.kill();
   expect(how, `the operator reached ${step} and died there\n${op.lines.slice(-5).join('\n')}`).toBe('SIGKILL');
 }
 
 async function settled(cluster: Cluster, ns: string, r: Resource, check: (t: Awaited<ReturnType<typeof getToken>>) => boolean): Promise<OperatorProcess> {
-  const op = spawnOperator(cluster.cp.kubeconfigPath, ns);
+  const op = await spawnOperator(cluster.cp.kubeconfigPath, ns);
   await waitFor(`${r.name} to settle`, async () => check(await getToken(cluster, ns, r.name)), 30_000).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${op.lines.slice(-8).join('\n')}`);
   });

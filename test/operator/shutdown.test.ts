@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { spawnOperator } from './process.js';
-import { applyIn, exampleObjects, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from './world.js';
+import { applyIn, exampleObjects, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from './world.js';
 
 // Shutdown is prompt even while a platform says "come back in a minute": the
 // real operator process, its only token's create answered 429 with
@@ -17,21 +17,16 @@ const ShutdownBoundMs = 5000;
 
 let cluster: Cluster;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  cluster = await useCluster();
-  sandbox = await startTestSandbox();
-}, 900_000);
-
-afterAll(async () => {
-  await sandbox.close();
+shareWorld((c, s) => {
+  cluster = c;
+  sandbox = s;
 });
 
 describe('shutdown', () => {
   it('SIGTERM during a 429 Retry-After: 60 wait exits within 5 s, and a restart finishes the token without a duplicate', async () => {
     const ns = await freshNamespace(cluster.cp.kubeConfig(), 'op-shutdown');
     sandbox.setFaults({ burst429: 1000 }, 'avvyr');
-    const first = spawnOperator(cluster.cp.kubeconfigPath, ns);
+    const first = await spawnOperator(cluster.cp.kubeconfigPath, ns);
     try {
       await first.synced;
       await applyIn(cluster, ns, exampleObjects('avvyr', sandbox.url));
