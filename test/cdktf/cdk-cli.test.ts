@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { resolveEngines } from '../../provider/tooling/engines.js';
 import { startSandbox, type InventoryEntry, type PlatformName, type Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
-import type { RunResult } from '../terraform/harness.js';
+import { runCommand } from '../terraform/harness.js';
 import { all, prepareRealProvider, readSecret, sandboxEnv, useToken, type RealProvider } from '../terraform/storefront-token-harness.js';
 import { node22BinDir } from './node-for-cdktn.js';
 
@@ -88,18 +87,7 @@ describe.runIf(terraform !== undefined).each(CLIS)('$cli CLI on $example', ({ cl
     const values = new Set<string>();
     const outputs: string[] = [];
     const step = async (name: string, command: 'deploy' | 'destroy', knobs: Record<string, string> = {}): Promise<void> => {
-      const started = performance.now();
-      const result = await new Promise<RunResult>((resolve, reject) => {
-        const child = spawn(join(repo, 'node_modules', '.bin', cli), [command, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', out], { cwd: join(repo, example), env: { ...env, ...knobs }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          resolve({ code, stdout, stderr, ms: performance.now() - started });
-        });
-      });
+      const result = await runCommand(join(repo, 'node_modules', '.bin', cli), [command, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', out], { cwd: join(repo, example), env: { ...env, ...knobs } });
       console.log(`[${cli}] ${cli} ${command} (${name}): ${(result.ms / 1000).toFixed(1)} s`);
       expect(result.code, `${cli} ${command} (${name}):\n${all(result).slice(-4000)}`).toBe(0);
       outputs.push(`${cli} ${command} (${name})\n${all(result)}`);

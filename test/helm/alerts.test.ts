@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RotateAnnotation, tokenPath } from '../../operator/names.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { applyIn, exampleObjects, getToken, startOperatorIn, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from '../operator/world.js';
+import { applyIn, exampleObjects, getToken, shareWorld, startOperatorIn, waitFor, waitReady, type Cluster } from '../operator/world.js';
 import { chartDir, ofKind, render, runTool, toolsDir } from './helm.js';
 
 // The chart's PrometheusRule and Grafana dashboard against the operator's
@@ -151,14 +151,9 @@ describe('PrometheusRule', () => {
 describe('PrometheusRule against the real operator', () => {
   let cluster: Cluster;
   let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    cluster = await useCluster();
-    sandbox = await startTestSandbox();
-  }, 900_000);
-
-  afterAll(async () => {
-    await sandbox.close();
+  shareWorld((c, s) => {
+    cluster = c;
+    sandbox = s;
   });
 
   it('each alert fires in the situation it names and stays quiet otherwise', async () => {

@@ -15,7 +15,7 @@ import type { Sandbox } from '../../sandbox/index.js';
 import type { BuiltImage } from '../../scripts/image-build.js';
 import { sha256File } from '../../scripts/image-oci.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
-import { applyIn, condition, exampleObjects, getSecret, getToken, repoRoot, secretValue, startTestSandbox, useCluster, waitFor, waitReady, type Cluster } from '../operator/world.js';
+import { applyIn, condition, exampleObjects, getSecret, getToken, repoRoot, secretValue, shareWorld, waitFor, waitReady, type Cluster } from '../operator/world.js';
 import { applyObjects, render } from '../helm/helm.js';
 import { ServiceAccountMount, configurePod, podFromDeployment, readArchive, runContainer, unpackBundle, type Container, type DeployedPod, type OciLayout } from './pod.js';
 
@@ -145,14 +145,9 @@ describe('image build', () => {
 describe('image run', () => {
   let cluster: Cluster;
   let sandbox: Sandbox;
-
-  beforeAll(async () => {
-    cluster = await useCluster();
-    sandbox = await startTestSandbox();
-  }, 900_000);
-
-  afterAll(async () => {
-    await sandbox.close();
+  shareWorld((c, s) => {
+    cluster = c;
+    sandbox = s;
   });
 
   /**

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,36 @@ export interface RunResult {
   readonly ms: number;
 }
 
+/** RunOptions shape one command run by runCommand. */
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** onStart sees the child as soon as it is spawned (to kill it mid-run). */
+  readonly onStart?: (child: ChildProcess) => void;
+  /** onOutput sees the whole stdout so far each time more arrives. */
+  readonly onOutput?: (stdout: string, child: ChildProcess) => void;
+}
+
+/** runCommand runs a command to its end, capturing stdout, stderr, exit code and wall time. */
+export function runCommand(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    options.onStart?.(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onOutput?.(stdout, child);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
 /** Workspace is a temp root module driven by one engine. */
 export interface Workspace {
   /** dir is the root module directory. */
@@ -74,21 +104,7 @@ export function createWorkspace(prepared: PreparedProvider, engine: Engine): Wor
       writeFileSync(join(dir, 'main.tf'), hcl);
     },
     run(args, onOutput) {
-      const started = performance.now();
-      return new Promise((resolve, reject) => {
-        const child = spawn(engine.binary, [...args, '-no-color'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          onOutput?.(stdout, child);
-        });
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          resolve({ code, stdout, stderr, ms: performance.now() - started });
-        });
-      });
+      return runCommand(engine.binary, [...args, '-no-color'], { cwd: dir, env, ...(onOutput === undefined ? {} : { onOutput }) });
     },
   };
 }

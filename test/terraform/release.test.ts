@@ -16,7 +16,7 @@ import type { Sandbox } from '../../sandbox/index.js';
 import { startCheckedSandbox } from '../../sandbox/testing/checked-sandbox.js';
 import { freshNamespace } from '../controlplane/fresh-namespace.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
-import type { RunResult } from './harness.js';
+import { runCommand, type RunResult } from './harness.js';
 import { createTestCa, serveDirectory, type StaticSite, type TestCa } from './release-registry.js';
 import { all, readSecret, sandboxEnv, useToken } from './storefront-token-harness.js';
 
@@ -204,19 +204,7 @@ ${body}`,
     };
     return {
       dir,
-      run: (args) =>
-        new Promise((resolve, reject) => {
-          const started = performance.now();
-          const child = spawn(engine.binary, [...args, '-no-color'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-          child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          child.on('error', reject);
-          child.on('close', (code) => {
-            resolve({ code, stdout, stderr, ms: performance.now() - started });
-          });
-        }),
+      run: (args) => runCommand(engine.binary, [...args, '-no-color'], { cwd: dir, env }),
     };
   }
 

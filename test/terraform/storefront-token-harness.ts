@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import type { Engine } from '../../provider/tooling/engines.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { startCheckedSandbox } from '../../sandbox/testing/checked-sandbox.js';
 import { useControlPlane } from '../controlplane/use-control-plane.js';
-import type { RunResult } from './harness.js';
+import { runCommand, type RunResult } from './harness.js';
 
 // Helpers for the sftoken_storefront_token end-to-end tests: the real
 // provider, as the standalone executable a release ships, installed into a
@@ -84,19 +84,7 @@ export function createTokenWorkspace(provider: RealProvider, engine: Engine, nam
       writeFileSync(join(dir, 'main.tf'), hcl);
     },
     run(args, extraEnv = {}, onStart) {
-      const started = performance.now();
-      return new Promise((resolve, reject) => {
-        const child = spawn(engine.binary, [...args, '-no-color'], { cwd: dir, env: { ...base, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-        onStart?.(child);
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          resolve({ code, stdout, stderr, ms: performance.now() - started });
-        });
-      });
+      return runCommand(engine.binary, [...args, '-no-color'], { cwd: dir, env: { ...base, ...extraEnv }, ...(onStart === undefined ? {} : { onStart }) });
     },
   };
 }
