@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedToken, IssueRequest, ObservedSpec, PlatformClient, TokenRef } from '../contract/adapter.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { InDoubtResolution, IssuedToken, IssueRequest, ObservedSpec, PlatformClient, TokenRef } from '../contract/adapter.js';
 import type { Capabilities } from '../contract/capabilities.js';
 import { destinationContent, retractedContent } from '../delivery/secret-content.js';
 import { CoreError, isCoreError } from '../errors.js';
@@ -53,6 +54,9 @@ export interface StepResult {
 }
 
 const unchanged: StepResult = { changed: false };
+
+/** InDoubtSettleMs is how old a create in doubt must be before a platform's "absent" is believed. */
+export const InDoubtSettleMs = 3000;
 
 /** execute carries out one decision; it throws CoreErrors (and the ports' errors) on failure. */
 export async function execute(x: Execution, decision: Decision): Promise<StepResult> {
@@ -208,7 +212,18 @@ async function resolveInDoubt(x: Execution): Promise<StepResult> {
   const pending = x.store.state.pending;
   if (pending === undefined) return unchanged;
   const { client } = x;
-  const found = await call(x, () => client.resolveInDoubt(replayOf(x, pending), x.signal));
+  const resolve = (): Promise<InDoubtResolution> => call(x, () => client.resolveInDoubt(replayOf(x, pending), x.signal));
+  let found = await resolve();
+  // A create sent by a process that died a moment ago may still be on its way to being committed: a list
+  // that comes first says "absent", and issuing again would leave the late one live and unrecorded. So
+  // "absent" counts only once the create is older than the settle time.
+  const young = Date.parse(pending.startedAt) + InDoubtSettleMs - x.now().getTime();
+  if (found.outcome === 'absent' && young > 0) {
+    await delay(young, undefined, x.signal === undefined ? {} : { signal: x.signal }).catch((cause: unknown) => {
+      throw new CoreError('ERR_ABORTED', 'Stopped while waiting for a create in doubt to settle', { cause, platform: x.spec.platform });
+    });
+    found = await resolve();
+  }
   const { pending: _settled, ...settled } = x.store.state;
   if (found.outcome === 'absent') {
     await x.store.save(settled);
