@@ -7,7 +7,7 @@ import { CoreError, isCoreError } from '../errors.js';
 import type { SecretValue } from '../secret.js';
 import type { StorefrontTokenSpec } from '../schema/storefront-token.js';
 import type { Decision } from './decide.js';
-import { historyOf, HISTORY_LIMIT, withNote, type DurableState, type DurableToken, type HistoryEntry, type PendingCreate } from './durable-state.js';
+import { historyOf, HISTORY_LIMIT, withNote, type DurableState, type DurableToken, type HistoryEntry } from './durable-state.js';
 import type { IssueReason } from './facts.js';
 import type { Consumers, Destination, EventNote, ExecuteHooks, PlatformGate, TokenStore } from './ports.js';
 import { describeTargets, replacedWith, type ConsumerRef } from './rollout.js';
@@ -130,21 +130,15 @@ function adopted(x: Execution, token: DurableToken, reason: IssueReason, request
   return { ...replacedWith(x.spec, state, token.fingerprint), current: token, previous: { ...state.current, revokeAt: new Date(now.getTime() + overlapMs).toISOString(), retired: retiredAs[reason] } };
 }
 
-function requestOf(x: Execution, key: string, expiresAt: Date | undefined): IssueRequest {
-  return { spec: x.spec, name: x.name, idempotencyKey: key, ...(expiresAt === undefined ? {} : { expiresAt }) };
+// `sent` replays a recorded create: the display name and platform block it sent then, not the spec's now.
+function requestOf(x: Execution, key: string, expiresAt: Date | undefined, sent?: ObservedSpec): IssueRequest {
+  const spec: StorefrontTokenSpec = sent === undefined ? x.spec : { ...x.spec, [x.spec.platform]: sent.block };
+  return { spec, name: sent?.displayName ?? x.name, idempotencyKey: key, ...(expiresAt === undefined ? {} : { expiresAt }) };
 }
 
 /** sentOf is what a create sends besides its key and expiry: the display name and the platform block. */
 function sentOf(x: Execution): ObservedSpec {
   return { displayName: x.name, block: { ...(x.spec[x.spec.platform] ?? {}) } };
-}
-
-/** replayOf is the request a pending create sent, with the settings recorded then rather than the spec's now. */
-function replayOf(x: Execution, pending: PendingCreate): IssueRequest {
-  const expiresAt = pending.expiresAt === undefined ? undefined : new Date(pending.expiresAt);
-  if (pending.sent === undefined) return requestOf(x, pending.key, expiresAt);
-  const spec: StorefrontTokenSpec = { ...x.spec, [x.spec.platform]: pending.sent.block };
-  return { spec, name: pending.sent.displayName ?? x.name, idempotencyKey: pending.key, ...(expiresAt === undefined ? {} : { expiresAt }) };
 }
 
 async function record(x: Execution, token: DurableToken, reason: IssueReason, request: string | undefined): Promise<void> {
@@ -212,7 +206,7 @@ async function resolveInDoubt(x: Execution): Promise<StepResult> {
   const pending = x.store.state.pending;
   if (pending === undefined) return unchanged;
   const { client } = x;
-  const resolve = (): Promise<InDoubtResolution> => call(x, () => client.resolveInDoubt(replayOf(x, pending), x.signal));
+  const resolve = (): Promise<InDoubtResolution> => call(x, () => client.resolveInDoubt(requestOf(x, pending.key, pending.expiresAt === undefined ? undefined : new Date(pending.expiresAt), pending.sent), x.signal));
   let found = await resolve();
   // A create sent by a process that died a moment ago may still be on its way to being committed: a list
   // that comes first says "absent", and issuing again would leave the late one live and unrecorded. So
